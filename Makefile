@@ -1,0 +1,40 @@
+# The two commands a newcomer needs are `make run` and `make test`; each sets itself up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+USERS ?= 1000
+SEED ?= 1
+
+.PHONY: run test sync lint format setup clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstalled whenever the pinned dependencies change.
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+run: setup ## the sandbox (unless real credentials are set) and Dagster on http://127.0.0.1:3000
+	$(BIN)/python -m intune_pipeline run --users $(USERS) --seed $(SEED)
+
+sync: setup ## one headless sync run of the whole asset graph, with a summary
+	$(BIN)/python -m intune_pipeline sync --users $(USERS) --seed $(SEED)
+
+test: setup ## every test, over real HTTPS against the sandbox
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) .dagster_home .sandbox *.egg-info

@@ -1,0 +1,140 @@
+"""`python -m intune_pipeline run|sync`: what `make run` and `make sync` do."""
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+import httpx
+
+from intune_pipeline.environment import (
+    SandboxProcess,
+    configured_settings,
+    dagster_home,
+    uses_sandbox,
+)
+from intune_pipeline.errors import PipelineError
+
+SYNC_JOB = "intune_user_sync"
+
+
+def connect(args, stack: ExitStack, project: Path) -> tuple[dict[str, str], bool]:
+    """The settings to run with, starting a sandbox for the command's lifetime when none are set."""
+    settings = configured_settings(project)
+    sandbox = uses_sandbox(settings)
+    if sandbox:
+        print(
+            f"No real credentials configured: starting the local sandbox with {args.users} "
+            f"generated users (seed {args.seed})."
+        )
+        process = stack.enter_context(
+            SandboxProcess(
+                project / ".sandbox", users=args.users, seed=args.seed, prefill=args.prefill
+            )
+        )
+        settings.update(process.settings)
+    settings["DAGSTER_HOME"] = str(dagster_home(project))
+    return settings, sandbox
+
+
+def sync(args) -> int:
+    """One headless run of the sync job, recorded in the project's Dagster instance."""
+    project = Path.cwd()
+    with ExitStack() as stack:
+        settings, _ = connect(args, stack, project)
+        os.environ.update(settings)
+        # Imported only now: the definitions read the connection settings when they load.
+        from dagster import DagsterInstance
+
+        from intune_pipeline.definitions import build_defs
+        from intune_pipeline.summary import oomnitza_holdings, run_summary
+
+        defs = build_defs()
+        job = defs.resolve_job_def(SYNC_JOB)
+        with DagsterInstance.get() as instance:
+            result = job.execute_in_process(instance=instance, raise_on_error=False)
+            print(run_summary(result))
+        print(oomnitza_holdings(defs))
+        return 0 if result.success else 1
+
+
+def run(args) -> int:
+    """The sandbox (when no credentials are set) and Dagster's webserver and daemon."""
+    project = Path.cwd()
+    with ExitStack() as stack:
+        settings, sandbox = connect(args, stack, project)
+        dagster = subprocess.Popen(
+            [
+                *(str(Path(sys.executable).with_name("dagster")), "dev"),
+                *("-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(args.port)),
+            ],
+            env=settings,
+        )
+        stack.callback(stop, dagster)
+        url = f"http://127.0.0.1:{args.port}"
+        wait_for_webserver(url, dagster)
+        print(f"Dagster is up: {url}/asset-groups")
+        if sandbox:
+            launch_first_sync(args.port, url)
+        return dagster.wait()
+
+
+def wait_for_webserver(url: str, dagster: subprocess.Popen, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if dagster.poll() is not None:
+            raise PipelineError(f"dagster dev stopped with exit code {dagster.returncode}")
+        try:
+            if httpx.get(f"{url}/server_info", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.5)
+    raise PipelineError(f"The Dagster webserver did not answer at {url} within {timeout:.0f} s")
+
+
+def launch_first_sync(port: int, url: str) -> None:
+    """A fresh sandbox gets a first sync, so the UI shows a completed run from the start."""
+    from dagster_graphql import DagsterGraphQLClient
+
+    client = DagsterGraphQLClient("127.0.0.1", port_number=port)
+    run_id = client.submit_job_execution(
+        SYNC_JOB, repository_location_name="intune_pipeline", repository_name="__repository__"
+    )
+    print(f"First sync launched: {url}/runs/{run_id}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m intune_pipeline", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in (
+        ("run", "start the sandbox (without real credentials) and Dagster's UI and daemon"),
+        ("sync", "run one headless sync and print a summary"),
+    ):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("--users", type=int, default=1000, help="sandbox tenant size")
+        command.add_argument("--seed", type=int, default=1, help="sandbox tenant seed")
+        command.add_argument(
+            "--prefill", type=float, default=0.0, help="share of users already in Oomnitza"
+        )
+    commands.choices["run"].add_argument("--port", type=int, default=3000)
+    args = parser.parse_args(argv)
+    try:
+        return {"run": run, "sync": sync}[args.command](args)
+    except PipelineError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,1 @@
+"""Dagster-facing wiring: resources, assets, checks, jobs. The libraries never import this."""

@@ -1,0 +1,34 @@
+"""Asset metadata that reads well in the Dagster UI: counts, previews, quarantine tables."""
+
+import warnings
+
+import dagster as dg
+import pandas as pd
+from dagster_pandera import pandera_schema_to_dagster_type
+
+MAX_TABLE_ROWS = 500  # rows of a quarantine or skip list kept in one event; the count is exact
+
+
+def frame_type(model) -> tuple[dg.DagsterType, dict]:
+    """The Dagster type that validates a frame with its Pandera model, and its column schema."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dg.BetaWarning)
+        dagster_type = pandera_schema_to_dagster_type(model)
+    return dagster_type, {"dagster/column_schema": dagster_type.metadata["schema"].value}
+
+
+def table(frame: pd.DataFrame) -> dg.TableMetadataValue:
+    """A table of (up to MAX_TABLE_ROWS of) a frame's rows, every value as text."""
+    shown = frame.head(MAX_TABLE_ROWS).astype(object)
+    shown = shown.where(shown.notna(), None)
+    return dg.MetadataValue.table(
+        records=[
+            dg.TableRecord({k: "" if v is None else str(v) for k, v in row.items()})
+            for row in shown.to_dict("records")
+        ],
+        schema=dg.TableSchema(columns=[dg.TableColumn(str(c), "string") for c in frame.columns]),
+    )
+
+
+def preview(frame: pd.DataFrame, rows: int = 5) -> dg.MarkdownMetadataValue:
+    return dg.MetadataValue.md(frame.head(rows).to_markdown(index=False))

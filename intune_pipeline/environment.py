@@ -1,0 +1,93 @@
+"""Where the connection settings come from: the environment and `.env`, or a local sandbox."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from intune_pipeline.errors import ConfigError
+
+# A real tenant is configured when all of these are set; none set means the local sandbox.
+CONNECTION_SETTINGS = (
+    "ENTRA_TENANT_ID",
+    "ENTRA_CLIENT_ID",
+    "ENTRA_CLIENT_SECRET",
+    "OOMNITZA_URL",
+    "OOMNITZA_API_TOKEN",
+)
+
+
+def configured_settings(project: Path) -> dict[str, str]:
+    """The project's `.env` overlaid with the process environment (which wins)."""
+    values = {k: v for k, v in dotenv_values(project / ".env").items() if v is not None}
+    values.update(os.environ)
+    return values
+
+
+def uses_sandbox(settings: dict[str, str]) -> bool:
+    present = [name for name in CONNECTION_SETTINGS if settings.get(name)]
+    missing = [name for name in CONNECTION_SETTINGS if not settings.get(name)]
+    if present and missing:
+        raise ConfigError(
+            f"{', '.join(missing)} not set, while {', '.join(present)} are. Set all of "
+            f"{', '.join(CONNECTION_SETTINGS)} (in the environment or in .env) to use a real "
+            "tenant, or none of them to use the local sandbox."
+        )
+    return not present
+
+
+def dagster_home(project: Path) -> Path:
+    """The project-local DAGSTER_HOME, holding the root dagster.yaml; readable by its owner only."""
+    home = project / ".dagster_home"
+    home.mkdir(mode=0o700, exist_ok=True)
+    home.chmod(0o700)
+    link = home / "dagster.yaml"
+    if not link.exists():
+        link.symlink_to(Path("..") / "dagster.yaml")
+    return home
+
+
+class SandboxProcess:
+    """The sandbox emulators in a process of their own, for as long as the `with` block lasts."""
+
+    def __init__(self, state_dir: Path, *, users: int, seed: int, prefill: float = 0.0):
+        self.env_file = state_dir / "sandbox.env"
+        self._command = [
+            sys.executable,
+            "-m",
+            "intune_pipeline.sandbox",
+            f"--users={users}",
+            f"--seed={seed}",
+            f"--prefill={prefill}",
+            f"--state-dir={state_dir}",
+            f"--env-file={self.env_file}",
+        ]
+        self._process: subprocess.Popen | None = None
+        self.settings: dict[str, str] = {}
+
+    def __enter__(self) -> "SandboxProcess":
+        self.env_file.unlink(missing_ok=True)
+        self._process = subprocess.Popen(self._command, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while not self.env_file.exists():
+            if self._process.poll() is not None:
+                raise ConfigError(f"The sandbox stopped at start-up: {' '.join(self._command)}")
+            if time.monotonic() > deadline:
+                self.__exit__()
+                raise ConfigError("The sandbox did not start within 120 s")
+            time.sleep(0.1)
+        self.settings = {k: v for k, v in dotenv_values(self.env_file).items() if v is not None}
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._process and self._process.poll() is None:
+            self._process.send_signal(signal.SIGTERM)
+            try:
+                self._process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()

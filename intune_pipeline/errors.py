@@ -1,0 +1,20 @@
+"""Errors the pipeline raises on purpose: each says what went wrong and what to do about it."""
+
+
+class PipelineError(Exception):
+    """A failure a person can act on; the message is shown in the Dagster UI as it is."""
+
+
+class ConfigError(PipelineError):
+    """A setting is missing or wrong. The message names the setting and the fix."""
+
+
+class RemoteError(PipelineError):
+    """A remote service answered with an error or an unusable response."""
+
+    def __init__(self, message: str, *, status: int | None = None, request_id: str | None = None):
+        if request_id:
+            message = f"{message} (request-id {request_id})"
+        super().__init__(message)
+        self.status = status
+        self.request_id = request_id

@@ -1,0 +1,6 @@
+"""Microsoft Graph and Entra ID: tokens through msal, paged user reads. Knows nothing of Dagster."""
+
+from intune_pipeline.graph.auth import GraphCredentials, TokenProvider
+from intune_pipeline.graph.client import GraphClient
+
+__all__ = ["GraphClient", "GraphCredentials", "TokenProvider"]

@@ -1,0 +1,131 @@
+"""HTTP plumbing shared by the Graph and Oomnitza clients: TLS, timeouts, bounded retries."""
+
+import logging
+import random
+import ssl
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
+import orjson
+
+from intune_pipeline.errors import ConfigError, RemoteError
+
+log = logging.getLogger(__name__)
+
+TRANSIENT_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+def https_base_url(url: str, setting: str) -> str:
+    """The base URL of a service without a trailing slash; only https is accepted."""
+    parts = urlsplit(url.strip())
+    if parts.scheme != "https" or not parts.hostname:
+        raise ConfigError(
+            f"{setting} must be an https:// URL such as https://graph.microsoft.com, got {url!r}."
+        )
+    return url.strip().rstrip("/")
+
+
+def tls_context(ca_bundle: str | None, setting: str) -> ssl.SSLContext:
+    """System trust plus an optional CA bundle; certificate verification is always on."""
+    context = ssl.create_default_context()
+    if ca_bundle:
+        try:
+            context.load_verify_locations(cafile=ca_bundle)
+        except (OSError, ssl.SSLError) as error:
+            raise ConfigError(
+                f"{setting} names {ca_bundle!r}, which is not a readable PEM CA bundle "
+                f"({error}). Point it at the PEM file of the CA that signs the server "
+                "certificates, or unset it."
+            ) from error
+    return context
+
+
+def http_client(context: ssl.SSLContext, timeout: float = 60.0) -> httpx.Client:
+    """A client that never follows redirects, so credentials never travel to another host."""
+    return httpx.Client(
+        verify=context,
+        timeout=httpx.Timeout(timeout, connect=15.0),
+        follow_redirects=False,
+        limits=httpx.Limits(max_connections=32, max_keepalive_connections=32),
+    )
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Bounded exponential backoff with jitter that honours Retry-After."""
+
+    attempts: int = 8
+    base_delay: float = 0.5
+    max_delay: float = 60.0
+    budget: float = 600.0  # seconds of waiting in all, per request
+
+    def delay(self, attempt: int, response: httpx.Response | None) -> float:
+        retry_after = response.headers.get("Retry-After") if response is not None else None
+        if retry_after:
+            try:
+                return min(max(float(retry_after), 0.0), self.max_delay)
+            except ValueError:
+                pass  # an HTTP date: fall back to backoff
+        backoff = min(self.base_delay * 2**attempt, self.max_delay)
+        return backoff / 2 + random.uniform(0, backoff / 2)
+
+
+def send(
+    client: httpx.Client,
+    request: httpx.Request,
+    service: str,
+    policy: RetryPolicy,
+) -> httpx.Response:
+    """Send a request, retrying throttling, transient server errors and broken connections."""
+    waited = 0.0
+    attempt = 0
+    while True:
+        response = None
+        try:
+            response = client.send(request)
+        except (httpx.TransportError, httpx.DecodingError) as error:
+            problem = f"{type(error).__name__}: {error or 'no detail'}"
+        else:
+            if response.status_code not in TRANSIENT_STATUSES:
+                return response
+            problem = f"HTTP {response.status_code}"
+        attempt += 1
+        pause = policy.delay(attempt - 1, response)
+        if attempt == policy.attempts or waited + pause > policy.budget:
+            raise RemoteError(
+                f"{service} {request.method} {request.url.path} still failing after "
+                f"{attempt} attempts and {waited:.0f} s of waiting; last problem: {problem}",
+                status=response.status_code if response is not None else None,
+                request_id=response.headers.get("request-id") if response is not None else None,
+            )
+        log.warning(
+            "%s %s %s: %s; retry %d in %.1f s",
+            service,
+            request.method,
+            request.url.path,
+            problem,
+            attempt,
+            pause,
+        )
+        time.sleep(pause)
+        waited += pause
+
+
+DEFAULT_RETRY = RetryPolicy()
+
+
+def json_body(response: httpx.Response, service: str):
+    """The parsed JSON body, or a clear error when a proxy or broken server sent something else."""
+    try:
+        return orjson.loads(response.content)
+    except orjson.JSONDecodeError as error:
+        kind = response.headers.get("Content-Type", "no content type")
+        snippet = response.text[:120].replace("\n", " ")
+        raise RemoteError(
+            f"{service} answered HTTP {response.status_code} with a body that is not JSON "
+            f"({kind}, {len(response.content)} bytes: {snippet!r}): {error}",
+            status=response.status_code,
+            request_id=response.headers.get("request-id"),
+        ) from error

@@ -1,0 +1,7 @@
+"""The Oomnitza API: user reads and bulk portions with their run logs. Knows nothing of Dagster."""
+
+from intune_pipeline.oomnitza.bulk import PortionOutcome, upload_portion
+from intune_pipeline.oomnitza.client import OomnitzaClient
+from intune_pipeline.oomnitza.fields import BULK_FIELD_IDS, bulk_records
+
+__all__ = ["BULK_FIELD_IDS", "OomnitzaClient", "PortionOutcome", "bulk_records", "upload_portion"]

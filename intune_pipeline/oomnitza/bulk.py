@@ -1,0 +1,92 @@
+"""Uploading records as one bulk portion, the way Oomnitza's own connector does."""
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from intune_pipeline.errors import RemoteError
+from intune_pipeline.oomnitza.client import OomnitzaClient
+
+log = logging.getLogger(__name__)
+
+CONNECTOR_VERSION = "intune-pipeline/0.1"
+OUTCOMES = ("added", "updated", "unchanged", "skipped", "failed", "canceled")
+
+
+@dataclass
+class PortionOutcome:
+    """What Oomnitza's run log says became of a portion's records."""
+
+    portion: str
+    sent: int
+    canceled: bool
+    status: str
+    counts: dict[str, int]
+    logs: dict[str, list[str]] = field(default_factory=dict)
+
+
+def upload_portion(
+    client: OomnitzaClient,
+    records: list[dict],
+    *,
+    sync_fields: list[str],
+    connector_name: str,
+    batch_size: int = 500,
+    insert_only: bool = False,
+    update_only: bool = False,
+    settle_timeout: float = 300.0,
+) -> PortionOutcome:
+    """Send records in batches of one portion, finalize it and read its outcome back."""
+    portion = str(uuid.uuid4())
+    sent = 0
+    canceled = False
+    for start in range(0, len(records), batch_size):
+        if client.portion_state(portion).get("canceled"):
+            log.warning("Portion %s was cancelled in Oomnitza after %d records", portion, sent)
+            canceled = True
+            break
+        batch = records[start : start + batch_size]
+        client.post_batch(
+            {
+                "connector_version": CONNECTOR_VERSION,
+                "sync_field": sync_fields,
+                "records": batch,
+                "portion": portion,
+                "data_type": "users",
+                "insert_only": insert_only,
+                "update_only": update_only,
+                "error": None,
+                "test_run": False,
+                "multi_str_input_value": None,
+                "connector_name": connector_name,
+            }
+        )
+        sent += len(batch)
+        log.info("Sent %d of %d records to Oomnitza portion %s", sent, len(records), portion)
+    if sent:
+        client.finalize(portion)
+        run_log = settled_run_log(client, portion, settle_timeout)
+    else:
+        run_log = {"status": "empty", "objects": {}, "logs": {}}
+    counts = {name: int(run_log.get("objects", {}).get(name) or 0) for name in OUTCOMES}
+    logs = {name: list(lines) for name, lines in (run_log.get("logs") or {}).items() if lines}
+    return PortionOutcome(portion, sent, canceled, run_log.get("status", ""), counts, logs)
+
+
+def settled_run_log(client: OomnitzaClient, portion: str, timeout: float) -> dict:
+    """Oomnitza processes portions on its side: wait until none of its records is processing."""
+    deadline = time.monotonic() + timeout
+    pause = 0.05
+    while True:
+        run_log = client.run_log(portion)
+        processing = int((run_log.get("objects") or {}).get("processing") or 0)
+        if processing == 0 and run_log.get("status") != "in progress":
+            return run_log
+        if time.monotonic() > deadline:
+            raise RemoteError(
+                f"Oomnitza was still processing {processing} records of portion {portion} "
+                f"after {timeout:.0f} s; its run log shows the final outcome once it is done."
+            )
+        time.sleep(pause)
+        pause = min(pause * 2, 2.0)

@@ -1,0 +1,81 @@
+"""Calls to the Oomnitza API v3, authenticated with the Authorization2 header."""
+
+from collections.abc import Iterator
+
+import httpx
+import orjson
+
+from intune_pipeline.errors import RemoteError
+from intune_pipeline.http import DEFAULT_RETRY, RetryPolicy, json_body, send
+
+USERS_PAGE_SIZE = 1000
+
+
+class OomnitzaClient:
+    """A thin client of the endpoints the sync uses; every answer is checked."""
+
+    def __init__(
+        self, url: str, api_token: str, http: httpx.Client, retry: RetryPolicy = DEFAULT_RETRY
+    ):
+        self._base = f"{url}/api/v3"
+        self._headers = {
+            "Authorization2": api_token,
+            "Content-Type": "application/json; charset=utf-8",
+            "Accept": "application/json",
+        }
+        self._http = http
+        self._retry = retry
+
+    def __repr__(self) -> str:
+        return f"OomnitzaClient({self._base!r})"
+
+    def _call(self, method: str, path: str, *, params=None, body=None) -> httpx.Response:
+        request = self._http.build_request(
+            method,
+            f"{self._base}{path}",
+            params=params,
+            headers=self._headers,
+            content=orjson.dumps(body) if body is not None else None,
+        )
+        response = send(self._http, request, "Oomnitza", self._retry)
+        if response.status_code == 401:
+            raise RemoteError(
+                "Oomnitza refused the API token (HTTP 401). Create a token under Settings > "
+                "API tokens for a user whose role may edit People, and put it in "
+                "OOMNITZA_API_TOKEN.",
+                status=401,
+            )
+        if response.status_code >= 400:
+            raise RemoteError(
+                f"Oomnitza answered HTTP {response.status_code} to {method} /api/v3{path}: "
+                f"{response.text[:300]}",
+                status=response.status_code,
+            )
+        return response
+
+    def list_users(self, page_size: int = USERS_PAGE_SIZE) -> Iterator[list[dict]]:
+        """Yield every page of the users Oomnitza holds."""
+        skip = 0
+        while True:
+            response = self._call("GET", "/users", params={"limit": page_size, "skip": skip})
+            page = json_body(response, "Oomnitza")
+            if not isinstance(page, list):
+                raise RemoteError("Oomnitza answered GET /api/v3/users with something not a list")
+            if page:
+                yield page
+            skip += len(page)
+            total = int(response.headers.get("x-total-count", skip))
+            if not page or skip >= total:
+                return
+
+    def portion_state(self, portion: str) -> dict:
+        return json_body(self._call("GET", f"/bulk/{portion}"), "Oomnitza")
+
+    def post_batch(self, payload: dict) -> dict:
+        return json_body(self._call("POST", "/bulk", body=payload), "Oomnitza")
+
+    def finalize(self, portion: str) -> None:
+        self._call("POST", f"/bulk/{portion}/finalize", body={})
+
+    def run_log(self, portion: str) -> dict:
+        return json_body(self._call("GET", f"/connector_run_logs/{portion}"), "Oomnitza")

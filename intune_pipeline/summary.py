@@ -1,0 +1,52 @@
+"""What a sync run did, in the words of the make sync summary."""
+
+import dagster as dg
+
+from intune_pipeline.errors import PipelineError
+
+
+def materializations(result: dg.ExecuteInProcessResult) -> dict[str, dict]:
+    """Each materialized asset's metadata values, by asset name."""
+    found = {}
+    for event in result.get_asset_materialization_events():
+        materialization = event.event_specific_data.materialization
+        found[materialization.asset_key.to_user_string()] = {
+            key: value.value for key, value in materialization.metadata.items()
+        }
+    return found
+
+
+def run_summary(result: dg.ExecuteInProcessResult) -> str:
+    assets = materializations(result)
+    raw = assets.get("graph_users_raw", {})
+    graph_users = assets.get("graph_users", {})
+    mapped = assets.get("oomnitza_users", {})
+    load = assets.get("oomnitza_load", {})
+    counts = {
+        "users read": raw.get("dagster/row_count", 0),
+        "rejected": graph_users.get("rejected", 0) + mapped.get("rejected", 0),
+        "created": load.get("added", 0),
+        "updated": load.get("updated", 0),
+        "unchanged": load.get("unchanged", 0),
+        "skipped": mapped.get("skipped", 0) + load.get("skipped", 0),
+        "failed": load.get("failed", 0),
+    }
+    lines = [f"Sync run {result.run_id}: {'succeeded' if result.success else 'FAILED'}"]
+    lines += [f"  {name:<10} {count:>8}" for name, count in counts.items()]
+    for event in result.all_events:
+        if event.is_step_failure:
+            lines.append(f"  {event.step_key} failed: {event.step_failure_data.error.message}")
+    return "\n".join(lines)
+
+
+def oomnitza_holdings(defs: dg.Definitions) -> str:
+    """How many users Oomnitza holds now, read back through its API."""
+    wanted = {name: defs.resources[name] for name in ("oomnitza", "integration")}
+    try:
+        with dg.build_resources(wanted) as resources, resources.oomnitza.client() as client:
+            field = resources.integration.intune_user_id_field
+            users = [user for page in client.list_users() for user in page]
+    except PipelineError as error:
+        return f"Could not read Oomnitza back: {error}"
+    linked = sum(1 for user in users if user.get(field))
+    return f"Oomnitza now holds {len(users)} users, {linked} of them linked to a Graph user."

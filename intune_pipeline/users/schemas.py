@@ -1,0 +1,58 @@
+"""Pandera models: the single source of truth for the Graph user and Oomnitza user frames."""
+
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from intune_pipeline.users import checks  # noqa: F401  (registers the text checks used below)
+
+GUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+ADDRESS = r"[^@\s]+@[^@\s]+\.[^@\s]+"
+UPN = r"[^@\s]+@[^@\s]+"
+
+
+def text(max_length: int, *, nullable: bool = True, pattern: str | None = None, **more):
+    """A text column: a length limit, no control characters, optionally a format."""
+    if pattern:
+        more["text_format"] = pattern
+    return pa.Field(nullable=nullable, text_length=max_length, printable=(), **more)
+
+
+class GraphUser(pa.DataFrameModel):
+    """A Graph user as read from /v1.0/users, with only the properties the mapping needs."""
+
+    id: Series[str] = text(36, nullable=False, pattern=GUID, unique=True)
+    userPrincipalName: Series[str] = text(1024, nullable=False, pattern=UPN)
+    mail: Series[str] = text(320, pattern=ADDRESS)
+    givenName: Series[str] = text(64)
+    surname: Series[str] = text(64)
+    displayName: Series[str] = text(256)
+    jobTitle: Series[str] = text(128)
+    officeLocation: Series[str] = text(128)
+    mobilePhone: Series[str] = text(64)
+    businessPhones: Series[object] = pa.Field(list_of_text=())
+
+    class Config:
+        strict = True
+
+
+class OomnitzaUser(pa.DataFrameModel):
+    """An Oomnitza user record as the integration writes it, in Oomnitza's REST field names."""
+
+    username: Series[str] = text(255, nullable=False)
+    email: Series[str] = text(320, nullable=False, pattern=ADDRESS, unique=True, lower_case=())
+    first_name: Series[str] = text(255)
+    last_name: Series[str] = text(255)
+    full_name: Series[str] = text(255)
+    position: Series[str] = text(255)
+    address: Series[str] = text(255)
+    phone_number: Series[str] = text(64)
+    intune_user_id: Series[str] = text(36, nullable=False, pattern=GUID, unique=True)
+    role: Series[int] = pa.Field(ge=1)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+GRAPH_USER_PROPERTIES = list(GraphUser.to_schema().columns)
+OOMNITZA_USER_FIELDS = list(OomnitzaUser.to_schema().columns)

@@ -1,0 +1,107 @@
+"""Validating frames against their Pandera model: good rows go on, failing rows are quarantined."""
+
+import math
+import re
+
+import pandas as pd
+import pandera.pandas as pa
+
+from intune_pipeline.errors import PipelineError
+from intune_pipeline.users.checks import CONTROL_CHARACTERS
+from intune_pipeline.users.schemas import GRAPH_USER_PROPERTIES, GraphUser
+
+# Every quarantined row names the Graph user it came from, so a person can find it in Entra.
+REJECTION_COLUMNS = ["id", "userPrincipalName", "field", "value", "reason"]
+
+# Readable reasons for Pandera's check names (matched on the name's start).
+REASONS = {
+    "dtype": "is not {kind}",
+    "text_format": "is not in the expected format",
+    "text_length": "is too long",
+    "field_uniqueness": "is shared with another user",
+    "not_nullable": "is missing",
+    "printable": "contains control characters",
+    "list_of_text": "is not a list of text",
+    "lower_case": "is not lower-case",
+    "greater_than_or_equal_to": "is out of range",
+}
+FORMATS = {
+    "id": "a GUID",
+    "intune_user_id": "a GUID",
+    "mail": "an e-mail address",
+    "email": "an e-mail address",
+    "userPrincipalName": "a name@domain",
+}
+
+
+def readable_reason(column: str, check: str) -> str:
+    reason = next((text for name, text in REASONS.items() if check.startswith(name)), check)
+    if reason == "is not in the expected format" and column in FORMATS:
+        reason = f"is not {FORMATS[column]}"
+    kind = "a whole number" if "int" in check else "text"
+    return f"{column} {reason.format(kind=kind)}"
+
+
+def shorten(value, limit: int = 80) -> str:
+    """A failing value as a person can read it: control characters escaped, long text cut."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = value if isinstance(value, str) else repr(value)
+    text = re.sub(CONTROL_CHARACTERS, lambda match: f"\\x{ord(match.group()):02x}", text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def split_valid(
+    frame: pd.DataFrame, model: type[pa.DataFrameModel], identity: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows that pass the model, and one rejection per failing field of the rows that do not.
+
+    `identity` holds the id and userPrincipalName of each row of `frame` (same index).
+    """
+    try:
+        return model.validate(frame, lazy=True), pd.DataFrame(columns=REJECTION_COLUMNS)
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+    whole_frame = cases[cases["index"].isna()]
+    if not whole_frame.empty:
+        first = whole_frame.iloc[0]
+        raise PipelineError(
+            f"The {model.__name__} frame does not have the expected shape: {first['check']} "
+            f"failed for {first['column']}: {first['failure_case']}"
+        )
+    rows = cases["index"].astype(int).to_numpy()
+    rejections = pd.DataFrame(
+        {
+            "id": identity.loc[rows, "id"].to_numpy(),
+            "userPrincipalName": identity.loc[rows, "userPrincipalName"].to_numpy(),
+            "field": cases["column"].to_numpy(),
+            "value": [shorten(v) for v in cases["failure_case"]],
+            "reason": [
+                readable_reason(c, str(k))
+                for c, k in zip(cases["column"], cases["check"], strict=True)
+            ],
+        }
+    ).drop_duplicates(ignore_index=True)
+    valid = frame.drop(index=pd.unique(rows))
+    return model.validate(valid), rejections
+
+
+def tidy(raw: pd.DataFrame) -> pd.DataFrame:
+    """Graph's users as a frame of exactly the model's columns; blank text counts as missing."""
+    frame = raw.reindex(columns=GRAPH_USER_PROPERTIES).astype(object)
+    for column in GRAPH_USER_PROPERTIES:
+        if column == "businessPhones":
+            continue
+        texts = frame[column].map(lambda v: v.strip() if isinstance(v, str) else v)
+        frame[column] = texts.where(texts.notna() & (texts != ""), None)
+    frame["businessPhones"] = frame["businessPhones"].map(
+        lambda v: [] if v is None or (isinstance(v, float) and pd.isna(v)) else v
+    )
+    return frame.reset_index(drop=True)
+
+
+def validate_graph_users(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split raw Graph users into valid users and rejections."""
+    frame = tidy(raw)
+    valid, rejections = split_valid(frame, GraphUser, frame)
+    return valid.reset_index(drop=True), rejections

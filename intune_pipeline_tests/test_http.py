@@ -1,0 +1,40 @@
+"""Retry timing and the TLS and URL rules shared by both clients."""
+
+import httpx
+import pytest
+
+from intune_pipeline.errors import ConfigError
+from intune_pipeline.http import RetryPolicy, https_base_url, tls_context
+
+
+def response_with(headers: dict) -> httpx.Response:
+    return httpx.Response(429, headers=headers)
+
+
+def test_retry_after_is_honoured_including_fractions():
+    policy = RetryPolicy()
+    assert policy.delay(0, response_with({"Retry-After": "2.128"})) == pytest.approx(2.128)
+    assert policy.delay(5, response_with({"Retry-After": "0"})) == 0
+
+
+def test_backoff_grows_with_jitter_and_is_capped():
+    policy = RetryPolicy(base_delay=1, max_delay=8)
+    first = [policy.delay(0, None) for _ in range(50)]
+    assert all(0.5 <= d <= 1 for d in first) and len(set(first)) > 1
+    assert all(4 <= policy.delay(10, None) <= 8 for _ in range(50))
+    assert policy.delay(0, response_with({"Retry-After": "999"})) == 8
+
+
+def test_only_https_urls_are_accepted():
+    assert https_base_url("https://graph.microsoft.com/", "GRAPH_URL") == (
+        "https://graph.microsoft.com"
+    )
+    with pytest.raises(ConfigError, match="GRAPH_URL must be an https:// URL"):
+        https_base_url("http://graph.microsoft.com", "GRAPH_URL")
+
+
+def test_an_unreadable_ca_bundle_names_the_setting(tmp_path):
+    bogus = tmp_path / "ca.pem"
+    bogus.write_text("not a certificate")
+    with pytest.raises(ConfigError, match="INTUNE_PIPELINE_CA_BUNDLE names"):
+        tls_context(str(bogus), "INTUNE_PIPELINE_CA_BUNDLE")

@@ -1,0 +1,110 @@
+"""Oomnitza's standard mappings, sync-key skips, and the bulk records they become."""
+
+import uuid
+
+import pandas as pd
+
+from intune_pipeline.oomnitza.fields import bulk_records
+from intune_pipeline.users.schemas import GRAPH_USER_PROPERTIES, OOMNITZA_USER_FIELDS
+from intune_pipeline.users.validation import validate_graph_users
+from intune_pipeline.users.mapping import map_users
+
+
+def graph_users(*users: dict) -> pd.DataFrame:
+    rows = []
+    for values in users:
+        user = {name: None for name in GRAPH_USER_PROPERTIES}
+        user.update(id=str(uuid.uuid4()), businessPhones=[])
+        user.update(values)
+        rows.append(user)
+    valid, rejections = validate_graph_users(pd.DataFrame(rows))
+    assert rejections.empty
+    return valid
+
+
+def test_standard_mappings():
+    source = graph_users(
+        {
+            "userPrincipalName": "ann.lee@contoso.com",
+            "mail": "Ann.Lee@Contoso.com",
+            "givenName": "Ann",
+            "surname": "Lee",
+            "displayName": "Ann Lee",
+            "jobTitle": "Engineer",
+            "officeLocation": "Oslo 4",
+            "mobilePhone": None,
+            "businessPhones": ["+47 555 0100", "+47 555 0101"],
+        }
+    )
+    users, rejections, skipped = map_users(source, role=25)
+    assert rejections.empty and skipped.empty
+    assert list(users.columns) == OOMNITZA_USER_FIELDS
+    assert users.iloc[0].to_dict() == {
+        "username": "ann.lee@contoso.com",
+        "email": "ann.lee@contoso.com",
+        "first_name": "Ann",
+        "last_name": "Lee",
+        "full_name": "Ann Lee",
+        "position": "Engineer",
+        "address": "Oslo 4",
+        "phone_number": "+47 555 0100",
+        "intune_user_id": source.iloc[0]["id"],
+        "role": 25,
+    }
+
+
+def test_mobile_phone_comes_before_business_phones():
+    source = graph_users(
+        {
+            "userPrincipalName": "a@contoso.com",
+            "mail": "a@contoso.com",
+            "mobilePhone": "+1 555 0199",
+            "businessPhones": ["+1 555 0100"],
+        }
+    )
+    users, _, _ = map_users(source, role=25)
+    assert users.iloc[0]["phone_number"] == "+1 555 0199"
+
+
+def test_users_without_a_usable_sync_key_are_skipped_with_reasons():
+    source = graph_users(
+        {"userPrincipalName": "guest_fabrikam.com#EXT#@contoso.onmicrosoft.com", "mail": None},
+        {"userPrincipalName": "kim@contoso.com", "mail": "shared@contoso.com"},
+        {"userPrincipalName": "lee@contoso.com", "mail": "SHARED@contoso.com"},
+        {"userPrincipalName": "ok@contoso.com", "mail": "ok@contoso.com"},
+    )
+    users, rejections, skipped = map_users(source, role=25)
+    assert list(users["username"]) == ["ok@contoso.com"]
+    assert rejections.empty
+    reasons = dict(zip(skipped["userPrincipalName"], skipped["reason"], strict=True))
+    assert reasons["guest_fabrikam.com#EXT#@contoso.onmicrosoft.com"] == (
+        "no mail address, and Email is the sync key"
+    )
+    assert "shared@contoso.com is shared by kim@contoso.com, lee@contoso.com" in reasons[
+        "kim@contoso.com"
+    ]
+    assert reasons["kim@contoso.com"] == reasons["lee@contoso.com"]
+
+
+def test_values_oomnitza_would_not_take_are_rejected_not_fatal():
+    source = graph_users(
+        {"userPrincipalName": "x" * 300 + "@contoso.com", "mail": "long@contoso.com"},
+        {"userPrincipalName": "ok@contoso.com", "mail": "ok@contoso.com"},
+    )
+    users, rejections, _ = map_users(source, role=25)
+    assert list(users["username"]) == ["ok@contoso.com"]
+    assert rejections[["field", "reason"]].to_dict("records") == [
+        {"field": "username", "reason": "username is too long"}
+    ]
+
+
+def test_bulk_records_use_internal_ids_and_leave_missing_values_out():
+    source = graph_users({"userPrincipalName": "a@contoso.com", "mail": "a@contoso.com"})
+    users, _, _ = map_users(source, role=25)
+    [record] = bulk_records(users, {"intune_user_id": "a1b2c3d4e5"})
+    assert record == {
+        "USER": "a@contoso.com",
+        "EMAIL": "a@contoso.com",
+        "a1b2c3d4e5": source.iloc[0]["id"],
+        "PERMISSIONS_ID": 25,
+    }
