@@ -5,9 +5,9 @@ import uuid
 import pandas as pd
 
 from intune_pipeline.oomnitza.fields import bulk_records
+from intune_pipeline.users.mapping import map_users
 from intune_pipeline.users.schemas import GRAPH_USER_PROPERTIES, OOMNITZA_USER_FIELDS
 from intune_pipeline.users.validation import validate_graph_users
-from intune_pipeline.users.mapping import map_users
 
 
 def graph_users(*users: dict) -> pd.DataFrame:
@@ -80,9 +80,10 @@ def test_users_without_a_usable_sync_key_are_skipped_with_reasons():
     assert reasons["guest_fabrikam.com#EXT#@contoso.onmicrosoft.com"] == (
         "no mail address, and Email is the sync key"
     )
-    assert "shared@contoso.com is shared by kim@contoso.com, lee@contoso.com" in reasons[
-        "kim@contoso.com"
-    ]
+    assert (
+        "shared@contoso.com is shared by kim@contoso.com, lee@contoso.com"
+        in reasons["kim@contoso.com"]
+    )
     assert reasons["kim@contoso.com"] == reasons["lee@contoso.com"]
 
 

@@ -23,6 +23,11 @@ ADVICE = {
         "Entra does not know the tenant ENTRA_TENANT_ID. Copy the Directory (tenant) ID from "
         "the app registration's overview page, and check the login host is the tenant's cloud."
     ),
+    "invalid_resource": (
+        "Entra does not know the Graph resource asked for. Check that GRAPH_URL is the Graph "
+        "host of the tenant's cloud (for example https://graph.microsoft.com for the global "
+        "cloud, https://graph.microsoft.us for US Government)."
+    ),
     "invalid_scope": (
         "Entra refused the Graph scope. Check that GRAPH_URL is the Graph host of the "
         "tenant's cloud (for example https://graph.microsoft.com)."

@@ -1,0 +1,125 @@
+"""Oomnitza's users in the REST shape, with the indexes that matching and uniqueness need."""
+
+import bisect
+import random
+import time
+
+from intune_pipeline.sandbox.oomnitza_fields import CUSTOM_FIELDS, INTUNE_USER_ID_FIELD, TEXT_FIELDS
+
+NEW_USER = {
+    "user_id": None,
+    "uid": None,
+    **dict.fromkeys(TEXT_FIELDS),
+    "suspended": False,
+    "role": None,
+    "version": "1",
+    "creation_date": None,
+    "created_by": None,
+    "change_date": None,
+    "changed_by": None,
+    "last_login_date": None,
+    "deleted": None,
+    "email_subscription": True,
+}
+_ids = random.Random()  # seeded from the OS; far cheaper than uuid4 per user
+
+
+def uid_of(user: dict) -> int:
+    return user["uid"]
+
+
+class UserStore:
+    """Users by user_id, indexed by username, email and the Intune user id."""
+
+    def __init__(self):
+        self.users: dict[str, dict] = {}
+        self._by_username: dict[str, dict] = {}
+        self._by_email: dict[str, list[dict]] = {}
+        self._by_intune_id: dict[str, dict] = {}
+        self._next_uid = 1
+        self._in_uid_order = True  # until a loaded file gives uids out of order
+
+    def in_uid_order(self) -> list[dict]:
+        """All users, sorted by uid as Oomnitza lists them."""
+        users = list(self.users.values())
+        if not self._in_uid_order:
+            users.sort(key=uid_of)
+        return users
+
+    def get(self, ident: str) -> dict | None:
+        """By user_id or, as Oomnitza's {ident} allows, by username."""
+        return self.users.get(ident) or self._by_username.get(ident.lower())
+
+    def find(self, field: str, value) -> dict | None:
+        """The first user holding value in field (case-insensitive for username and email)."""
+        if value is None:
+            return None
+        if field == "username":
+            return self._by_username.get(str(value).lower())
+        if field == "email":
+            holders = self._by_email.get(str(value).lower())
+            return holders[0] if holders else None
+        if field == INTUNE_USER_ID_FIELD:
+            return self._by_intune_id.get(value)
+        return next((u for u in self.users.values() if u.get(field) == value), None)
+
+    def conflict(self, values: dict, user: dict | None = None) -> str | None:
+        """Why values would break a unique field held by a user other than user, else None."""
+        for field in ("username", INTUNE_USER_ID_FIELD):
+            other = self.find(field, values.get(field))
+            if other is not None and other is not user:
+                label = CUSTOM_FIELDS.get(field, field)
+                return (
+                    f"{label} '{values[field]}' is already held by another user "
+                    f"(user_id {other['user_id']}, username '{other['username']}')"
+                )
+        return None
+
+    def changed_fields(self, user: dict, values: dict) -> list[str]:
+        return [field for field, value in values.items() if user.get(field) != value]
+
+    def create(self, values: dict, by: str) -> dict:
+        """A new user from normalized values; system fields may be given (loading a file)."""
+        user = NEW_USER.copy()  # copying a template is far cheaper than a 22-key literal
+        user["user_id"] = f"{_ids.getrandbits(128):032x}"
+        user["uid"] = self._next_uid
+        user["creation_date"] = user["change_date"] = int(time.time())
+        user["created_by"] = user["changed_by"] = by
+        user.update(values)
+        if user["uid"] < self._next_uid:
+            self._in_uid_order = False
+        self._next_uid = max(self._next_uid, user["uid"] + 1)
+        self.users[user["user_id"]] = user
+        self._index(user)
+        return user
+
+    def update(self, user: dict, changes: dict, by: str) -> None:
+        self._unindex(user)
+        user.update(changes)
+        user["version"] = str(int(user.get("version") or 0) + 1)
+        user["change_date"] = int(time.time())
+        user["changed_by"] = by
+        self._index(user)
+
+    def delete(self, user: dict) -> None:
+        self._unindex(user)
+        del self.users[user["user_id"]]
+
+    def _index(self, user: dict) -> None:
+        if user.get("username"):
+            self._by_username[user["username"].lower()] = user
+        if user.get("email"):
+            holders = self._by_email.setdefault(user["email"].lower(), [])
+            # Kept in uid order: the oldest holder of a shared address matches first.
+            bisect.insort(holders, user, key=uid_of)
+        if user.get(INTUNE_USER_ID_FIELD):
+            self._by_intune_id[user[INTUNE_USER_ID_FIELD]] = user
+
+    def _unindex(self, user: dict) -> None:
+        if user.get("username"):
+            self._by_username.pop(user["username"].lower(), None)
+        if user.get("email"):
+            holders = self._by_email.get(user["email"].lower(), [])
+            holders[:] = [u for u in holders if u is not user]
+        if user.get(INTUNE_USER_ID_FIELD):
+            self._by_intune_id.pop(user[INTUNE_USER_ID_FIELD], None)

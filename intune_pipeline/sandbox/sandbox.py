@@ -1,0 +1,156 @@
+"""Sandbox: the tenant, the stores and the three HTTPS servers, started and stopped together."""
+
+import secrets
+from pathlib import Path
+
+from intune_pipeline.sandbox.config import SandboxConfig, loopback_host, write_env
+from intune_pipeline.sandbox.entra import entra_app
+from intune_pipeline.sandbox.entra_protocol import AppRegistration, entra_secret
+from intune_pipeline.sandbox.graph import graph_app
+from intune_pipeline.sandbox.inputs import InputError, load_oomnitza, load_tenant, prefill
+from intune_pipeline.sandbox.oomnitza import oomnitza_app
+from intune_pipeline.sandbox.oomnitza_bulk import Bulk
+from intune_pipeline.sandbox.oomnitza_fields import INTUNE_USER_ID_FIELD
+from intune_pipeline.sandbox.oomnitza_store import UserStore
+from intune_pipeline.sandbox.requestlog import RequestLog, RequestLogMiddleware
+from intune_pipeline.sandbox.server import ServerThread, bind, make_tls
+from intune_pipeline.sandbox.tenant import DOMAIN, ONMICROSOFT, generate_tenant, tenant_identity
+from intune_pipeline.sandbox.tokens import TokenStore
+
+SERVERS = ("login", "graph", "oomnitza")
+ROLE_ID = 25  # "Employee", the role the pipeline gives the users it creates
+
+
+class Sandbox:
+    """Local Entra login, Graph and Oomnitza; use as a context manager or start()/stop()."""
+
+    def __init__(self, config: SandboxConfig | None = None):
+        self.config = config = config or SandboxConfig()
+        config.check()
+        self.host = loopback_host(config.host)
+        if config.tenant_file is not None:
+            self.graph_users = load_tenant(config.tenant_file)
+        else:
+            self.graph_users = generate_tenant(config.users, config.seed)
+        self.tenant_id, self.client_id = tenant_identity(config.seed)
+        self.client_secret = entra_secret()
+        self.api_token = secrets.token_hex(16)
+        self.tokens = TokenStore(config.token_lifetime)
+        self.store = UserStore()
+        self.bulk = Bulk(self.store)
+        if config.oomnitza_file is not None:
+            load_oomnitza(config.oomnitza_file, self.store)
+        if config.prefill:
+            prefill(self.store, self.graph_users, config.prefill, config.seed)
+        self.ca_path: Path | None = None
+        self.urls: dict[str, str] = {}
+        self._servers: ServerThread | None = None
+        self._log: RequestLog | None = None
+
+    def start(self) -> "Sandbox":
+        """Returns once all three servers listen."""
+        if self._servers is not None:
+            raise RuntimeError("This sandbox is already running")
+        state_dir = Path(self.config.state_dir)
+        state_dir.mkdir(parents=True, exist_ok=True)
+        self.ca_path, context = make_tls(state_dir, self.host)
+        sockets = self._bind()
+        netloc = f"[{self.host}]" if ":" in self.host else self.host
+        self.urls = {
+            name: f"https://{netloc}:{sock.getsockname()[1]}"
+            for name, sock in zip(SERVERS, sockets, strict=True)
+        }
+        self._log = log = RequestLog(state_dir / "requests.jsonl")
+        try:
+            servers = ServerThread(list(zip(self._apps(log), sockets, strict=True)), context)
+            servers.start()
+        except BaseException:
+            for sock in sockets:
+                sock.close()
+            log.close()
+            raise
+        self._servers = servers
+        return self
+
+    def stop(self) -> None:
+        """Stops the servers and closes their sockets; safe to call twice."""
+        if self._servers is not None:
+            self._servers.stop()
+            self._servers = None
+        if self._log is not None:
+            self._log.close()
+
+    def __enter__(self) -> "Sandbox":
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    def _apps(self, log: RequestLog) -> list[RequestLogMiddleware]:
+        registration = AppRegistration(
+            self.tenant_id,
+            (ONMICROSOFT, DOMAIN),
+            self.client_id,
+            self.client_secret,
+            self.urls["login"],
+            self.urls["graph"],
+        )
+        login = entra_app(registration, self.tokens, log)
+        graph = graph_app(self.urls["graph"], self.graph_users, self.tokens, log)
+        oomnitza = oomnitza_app(self.store, self.bulk, self.api_token, log)
+        return [
+            RequestLogMiddleware(login, log, "login"),
+            RequestLogMiddleware(graph, log, "graph", self.config.graph_latency),
+            RequestLogMiddleware(oomnitza, log, "oomnitza", self.config.oomnitza_latency),
+        ]
+
+    def _bind(self) -> list:
+        sockets = []
+        for name in SERVERS:
+            port = getattr(self.config, f"{name}_port")
+            try:
+                sockets.append(bind(self.host, port))
+            except OSError as error:
+                for sock in sockets:
+                    sock.close()
+                raise InputError(
+                    f"--{name}-port",
+                    f"cannot listen on {self.host}:{port} ({error.strerror}); "
+                    "choose a free port, or 0 to let the OS choose",
+                ) from None
+        return sockets
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The settings a client needs to reach this sandbox."""
+        if not self.urls or self.ca_path is None:
+            raise RuntimeError("Start the sandbox before reading its settings")
+        return {
+            "ENTRA_LOGIN_URL": self.urls["login"],
+            "ENTRA_TENANT_ID": self.tenant_id,
+            "ENTRA_CLIENT_ID": self.client_id,
+            "ENTRA_CLIENT_SECRET": self.client_secret,
+            "GRAPH_URL": self.urls["graph"],
+            "OOMNITZA_URL": self.urls["oomnitza"],
+            "OOMNITZA_API_TOKEN": self.api_token,
+            "OOMNITZA_ROLE_ID": str(ROLE_ID),
+            "OOMNITZA_INTUNE_USER_ID_FIELD": INTUNE_USER_ID_FIELD,
+            "INTUNE_PIPELINE_CA_BUNDLE": str(self.ca_path),
+        }
+
+    def write_env_file(self, path) -> Path:
+        """KEY=VALUE lines, readable only by the owner since they hold secrets."""
+        return write_env(Path(path), self.env)
+
+    @property
+    def requests(self) -> list[dict]:
+        """Every request served since start (all three servers), oldest first."""
+        return self._log.entries() if self._log is not None else []
+
+    def oomnitza_users(self) -> list[dict]:
+        """Copies of the Oomnitza users held now, in uid order."""
+
+        def snapshot() -> list[dict]:
+            return [dict(user) for user in self.store.in_uid_order()]
+
+        return self._servers.call(snapshot) if self._servers is not None else snapshot()

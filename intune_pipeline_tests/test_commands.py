@@ -1,0 +1,142 @@
+"""`make sync` and `make run` as a newcomer uses them, each in processes of its own."""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+
+from intune_pipeline.environment import CONNECTION_SETTINGS
+
+PROJECT = Path(__file__).resolve().parents[1]
+ASSETS = {"graph_users_raw", "graph_users", "oomnitza_users", "oomnitza_load"}
+
+
+def project_copy(tmp_path: Path) -> Path:
+    """A directory with the root files the commands read, so the test leaves the project alone."""
+    for name in ("dagster.yaml", "workspace.yaml"):
+        shutil.copy(PROJECT / name, tmp_path / name)
+    return tmp_path
+
+
+def without_credentials() -> dict[str, str]:
+    skip = {*CONNECTION_SETTINGS, "DAGSTER_HOME"}
+    return {name: value for name, value in os.environ.items() if name not in skip}
+
+
+def command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "intune_pipeline", *args]
+
+
+def test_sync_prints_counts_that_add_up_and_match_oomnitza(tmp_path):
+    done = subprocess.run(
+        command("sync", "--users", "1000", "--seed", "3"),
+        cwd=project_copy(tmp_path),
+        env=without_credentials(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    counts = {
+        name: int(count)
+        for name, count in re.findall(r"^  (users read|\w+)\s+(\d+)$", done.stdout, re.M)
+    }
+    assert counts["users read"] == 1000
+    assert counts["created"] + counts["rejected"] + counts["skipped"] + counts["failed"] == 1000
+    held, linked = map(int, re.search(r"holds (\d+) users, (\d+) of them", done.stdout).groups())
+    assert counts["created"] == held == linked
+    assert counts["rejected"] > 0 and counts["skipped"] > 0
+    assert (tmp_path / ".dagster_home" / "history").is_dir()
+
+
+def test_sync_names_the_missing_settings_when_only_some_are_set(tmp_path):
+    env = {**without_credentials(), "ENTRA_TENANT_ID": "x", "ENTRA_CLIENT_ID": "y"}
+    done = subprocess.run(
+        command("sync"), cwd=project_copy(tmp_path), env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 2
+    assert "ENTRA_CLIENT_SECRET, OOMNITZA_URL, OOMNITZA_API_TOKEN not set" in done.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def graphql(port: int, query: str) -> dict:
+    response = httpx.post(f"http://127.0.0.1:{port}/graphql", json={"query": query}, timeout=30)
+    response.raise_for_status()
+    return response.json()["data"]
+
+
+RUNS = "{ runsOrError { ... on Runs { results { runId jobName status } } } }"
+ASSET_NODES = "{ assetNodes { assetKey { path } dependencyKeys { path } } }"
+
+
+def test_run_shows_the_graph_and_a_completed_first_sync_and_stops_on_ctrl_c(tmp_path):
+    port = free_port()
+    process = subprocess.Popen(
+        command("run", "--users", "200", "--port", str(port)),
+        cwd=project_copy(tmp_path),
+        env=without_credentials(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    family = psutil.Process(process.pid)
+    try:
+        deadline = time.monotonic() + 180
+        status = None
+        while time.monotonic() < deadline and status not in ("SUCCESS", "FAILURE"):
+            time.sleep(2)
+            try:
+                runs = graphql(port, RUNS)["runsOrError"]["results"]
+            except httpx.TransportError:
+                continue
+            status = next((r["status"] for r in runs if r["jobName"] == "intune_user_sync"), None)
+        assert status == "SUCCESS"
+        nodes = {
+            n["assetKey"]["path"][-1]: {d["path"][-1] for d in n["dependencyKeys"]}
+            for n in graphql(port, ASSET_NODES)["assetNodes"]
+        }
+        assert set(nodes) == ASSETS
+        assert nodes["graph_users"] == {"graph_users_raw"}
+        assert nodes["oomnitza_load"] == {"oomnitza_users"}
+        children = family.children(recursive=True)
+    finally:
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            raise
+    _, alive = psutil.wait_procs(children, timeout=30)
+    assert not alive, f"still running after Ctrl-C: {[p.cmdline() for p in alive]}"
+
+
+def test_definitions_validate():
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("dagster")),
+            "definitions",
+            "validate",
+            "-w",
+            "workspace.yaml",
+        ],
+        cwd=PROJECT,
+        env=without_credentials(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "All code locations passed validation" in done.stdout + done.stderr
