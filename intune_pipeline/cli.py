@@ -2,6 +2,7 @@
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -66,12 +67,16 @@ def run(args) -> int:
     project = Path.cwd()
     with ExitStack() as stack:
         settings, sandbox = connect(args, stack, project)
+        workspace = str(project / "workspace.yaml")
         dagster = subprocess.Popen(
             [
                 *(str(Path(sys.executable).with_name("dagster")), "dev"),
-                *("-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(args.port)),
+                *("-w", workspace, "-h", "127.0.0.1", "-p", str(args.port)),
             ],
             env=settings,
+            # Started in DAGSTER_HOME, where dagster.yaml is, so Dagster does not warn that the
+            # project root's copy is unused.
+            cwd=settings["DAGSTER_HOME"],
         )
         stack.callback(stop, dagster)
         url = f"http://127.0.0.1:{args.port}"
@@ -131,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     commands.choices["run"].add_argument("--port", type=int, default=3000)
     args = parser.parse_args(argv)
+    # A service manager's SIGTERM stops everything started here, as Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         return {"run": run, "sync": sync}[args.command](args)
     except PipelineError as error:
