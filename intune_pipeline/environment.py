@@ -11,14 +11,10 @@ from dotenv import dotenv_values
 
 from intune_pipeline.errors import ConfigError
 
-# A real tenant is configured when all of these are set; none set means the local sandbox.
-CONNECTION_SETTINGS = (
-    "ENTRA_TENANT_ID",
-    "ENTRA_CLIENT_ID",
-    "ENTRA_CLIENT_SECRET",
-    "OOMNITZA_URL",
-    "OOMNITZA_API_TOKEN",
-)
+# A real tenant is configured when all of these and one Entra credential are set; none of
+# them set means the local sandbox.
+CONNECTION_SETTINGS = ("ENTRA_TENANT_ID", "ENTRA_CLIENT_ID", "OOMNITZA_URL", "OOMNITZA_API_TOKEN")
+CREDENTIAL_SETTINGS = ("ENTRA_CLIENT_SECRET", "ENTRA_CLIENT_CERTIFICATE")
 
 
 def configured_settings(project: Path) -> dict[str, str]:
@@ -29,13 +25,16 @@ def configured_settings(project: Path) -> dict[str, str]:
 
 
 def uses_sandbox(settings: dict[str, str]) -> bool:
-    present = [name for name in CONNECTION_SETTINGS if settings.get(name)]
+    present = [name for name in CONNECTION_SETTINGS + CREDENTIAL_SETTINGS if settings.get(name)]
     missing = [name for name in CONNECTION_SETTINGS if not settings.get(name)]
+    if not any(settings.get(name) for name in CREDENTIAL_SETTINGS):
+        missing.append(" or ".join(CREDENTIAL_SETTINGS))
     if present and missing:
         raise ConfigError(
             f"{', '.join(missing)} not set, while {', '.join(present)} are. Set all of "
-            f"{', '.join(CONNECTION_SETTINGS)} (in the environment or in .env) to use a real "
-            "tenant, or none of them to use the local sandbox."
+            f"{', '.join(CONNECTION_SETTINGS)} and one of {' or '.join(CREDENTIAL_SETTINGS)}, "
+            "in the environment or in .env, to use a real tenant; or none of them to use the "
+            "local sandbox."
         )
     return not present
 

@@ -35,8 +35,15 @@ def run_summary(result: dg.ExecuteInProcessResult) -> str:
     lines += [f"  {name:<10} {count:>8}" for name, count in counts.items()]
     for event in result.all_events:
         if event.is_step_failure:
-            lines.append(f"  {event.step_key} failed: {event.step_failure_data.error.message}")
+            lines.append(f"  {event.step_key} failed: {root_cause(event.step_failure_data.error)}")
     return "\n".join(lines)
+
+
+def root_cause(error) -> str:
+    """The innermost error's message: Dagster wraps what the pipeline raised."""
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip()
 
 
 def oomnitza_holdings(defs: dg.Definitions) -> str:

@@ -1,6 +1,7 @@
 """Access tokens for Graph through msal's client-credentials flow."""
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 import msal
@@ -10,8 +11,9 @@ from intune_pipeline.errors import ConfigError, RemoteError
 # What to do in Entra for each error msal reports; the setting names are the environment variables.
 ADVICE = {
     "invalid_client": (
-        "Entra refused the client secret. Put the secret's Value (not its Secret ID) in "
-        "ENTRA_CLIENT_SECRET, and check under App registrations > Certificates & secrets that "
+        "Entra refused the app's credential. For a secret, put the secret's Value (not its "
+        "Secret ID) in ENTRA_CLIENT_SECRET; for a certificate, upload ENTRA_CLIENT_CERTIFICATE "
+        "to the app registration. Check under App registrations > Certificates & secrets that "
         "it has not expired."
     ),
     "unauthorized_client": (
@@ -37,18 +39,54 @@ ADVICE = {
 
 @dataclass(repr=False)
 class GraphCredentials:
-    """Where and as whom to sign in. The secret is kept out of repr()."""
+    """Where and as whom to sign in: a client secret, or a certificate (key and certificate PEM).
+
+    Secrets are kept out of repr(), so they cannot leak through logs or error reports.
+    """
 
     login_url: str
     tenant_id: str
     client_id: str
-    client_secret: str = field(repr=False)
+    client_secret: str | None = field(default=None, repr=False)
+    certificate_path: str | None = None
+    private_key_path: str | None = None
 
     def __repr__(self) -> str:
+        how = "certificate" if self.certificate_path else "client secret"
         return (
             f"GraphCredentials(login_url={self.login_url!r}, tenant_id={self.tenant_id!r}, "
-            f"client_id={self.client_id!r}, client_secret='***')"
+            f"client_id={self.client_id!r}, signs in with a {how})"
         )
+
+    def msal_credential(self) -> str | dict:
+        """What msal takes: the secret, or the certificate (msal then signs a PS256 assertion)."""
+        if self.certificate_path or self.private_key_path:
+            return {
+                "private_key": read_pem(self.private_key_path, "ENTRA_CLIENT_PRIVATE_KEY"),
+                "public_certificate": read_pem(self.certificate_path, "ENTRA_CLIENT_CERTIFICATE"),
+            }
+        if not self.client_secret:
+            raise ConfigError(
+                "No Entra credential is set: set ENTRA_CLIENT_SECRET to the client secret's "
+                "Value, or ENTRA_CLIENT_CERTIFICATE and ENTRA_CLIENT_PRIVATE_KEY to the PEM files "
+                "of a certificate uploaded to the app registration."
+            )
+        return self.client_secret
+
+
+def read_pem(path: str | None, setting: str) -> str:
+    if not path:
+        raise ConfigError(
+            f"{setting} is not set: certificate sign-in needs both ENTRA_CLIENT_CERTIFICATE "
+            "(the certificate PEM) and ENTRA_CLIENT_PRIVATE_KEY (its private key PEM)."
+        )
+    try:
+        text = Path(path).read_text()
+    except OSError as error:
+        raise ConfigError(f"{setting} names {path!r}, which cannot be read: {error}") from error
+    if "-----BEGIN" not in text:
+        raise ConfigError(f"{setting} names {path!r}, which is not a PEM file")
+    return text
 
 
 class TokenProvider:
@@ -66,7 +104,7 @@ class TokenProvider:
             try:
                 self._app = msal.ConfidentialClientApplication(
                     self._credentials.client_id,
-                    client_credential=self._credentials.client_secret,
+                    client_credential=self._credentials.msal_credential(),
                     authority=authority,
                     # The authority is always given in full, so msal need not ask the global
                     # login host which instance it belongs to.
@@ -74,6 +112,7 @@ class TokenProvider:
                     http_client=self._http,
                 )
             except ValueError as error:
+                # msal raises ValueError both for an unknown tenant and for a bad key file.
                 raise ConfigError(
                     f"Could not read the sign-in configuration of {authority}: {error}. "
                     + ADVICE["invalid_tenant"]

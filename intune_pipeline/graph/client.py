@@ -1,7 +1,6 @@
-"""Paged reads of Graph users, with the bearer token sent only to the configured Graph host."""
+"""Paged reads from Microsoft Graph v1.0, with the bearer token sent only to the Graph host."""
 
 import logging
-import time
 from collections.abc import Iterator, Sequence
 from urllib.parse import urlsplit
 
@@ -9,15 +8,19 @@ import httpx
 
 from intune_pipeline.errors import RemoteError
 from intune_pipeline.graph.auth import TokenProvider
+from intune_pipeline.graph.errors import DeltaExpired, graph_error
+from intune_pipeline.graph.odata_filter import UserFilter
+from intune_pipeline.graph.progress import Progress
 from intune_pipeline.http import DEFAULT_RETRY, RetryPolicy, json_body, send
 
 log = logging.getLogger(__name__)
 
-MAX_PAGE_SIZE = 999  # Graph's upper bound for $top on /users
+MAX_PAGE_SIZE = 999  # Graph's upper bound for $top on users
+DEVICE_PAGE_SIZE = 1000
 
 
 class GraphClient:
-    """Reads users from Microsoft Graph v1.0."""
+    """Reads users, group members and Intune managed devices."""
 
     def __init__(
         self,
@@ -26,40 +29,84 @@ class GraphClient:
         http: httpx.Client,
         retry: RetryPolicy = DEFAULT_RETRY,
     ):
-        self._base = graph_url
+        self._base = f"{graph_url}/v1.0"
         self._origin = urlsplit(graph_url)[:2]
         self._tokens = tokens
         self._http = http
         self._retry = retry
 
-    def list_users(self, select: Sequence[str], page_size: int = MAX_PAGE_SIZE) -> Iterator[list]:
-        """Yield every page of users, following @odata.nextLink verbatim as Graph requires."""
-        url = f"{self._base}/v1.0/users"
-        params: dict | None = {"$select": ",".join(select), "$top": str(page_size)}
-        pages = users = 0
-        started = time.monotonic()
-        while url:
-            body = self._get(url, params)
+    def users(
+        self, select: Sequence[str], user_filter: UserFilter | None = None, page_size: int = 999
+    ) -> Iterator[list[dict]]:
+        """Every page of the tenant's users, with the filter evaluated by Graph."""
+        yield from self._listing("/users", select, user_filter, page_size, "users")
+
+    def group_members(
+        self, group_id: str, select: Sequence[str], user_filter: UserFilter | None = None
+    ) -> Iterator[list[dict]]:
+        """Every page of the users in a group, directly or through nested groups."""
+        path = f"/groups/{group_id}/transitiveMembers/microsoft.graph.user"
+        yield from self._listing(path, select, user_filter, MAX_PAGE_SIZE, "group members")
+
+    def managed_device_owners(self) -> set[str]:
+        """The ids of users who own at least one Intune managed device: the Intune users."""
+        params = {"$select": "id,userId", "$top": str(DEVICE_PAGE_SIZE)}
+        owners = set()
+        for body in self._pages(f"{self._base}/deviceManagement/managedDevices", params, "devices"):
+            owners.update(d["userId"] for d in body.get("value", []) if d.get("userId"))
+        return owners
+
+    def delta(self, select: Sequence[str], link: str | None = None) -> Iterator[dict]:
+        """The pages of a delta round; the last one carries @odata.deltaLink.
+
+        Without a link, the round reads every user; with one, what changed since it was issued.
+        """
+        if link:
+            yield from self._pages(link, None, "changed users")
+        else:
+            params = {"$select": ",".join(select)}
+            yield from self._pages(f"{self._base}/users/delta", params, "users")
+
+    def latest_delta_link(self, select: Sequence[str]) -> str:
+        """A delta link for changes from now on, without reading any user."""
+        params = {"$select": ",".join(select), "$deltatoken": "latest"}
+        for body in self._pages(f"{self._base}/users/delta", params, "delta link"):
+            if body.get("@odata.deltaLink"):
+                return body["@odata.deltaLink"]
+        raise RemoteError("Graph answered $deltatoken=latest without an @odata.deltaLink")
+
+    def _listing(self, path, select, user_filter, page_size, what) -> Iterator[list[dict]]:
+        params = {"$select": ",".join(select), "$top": str(page_size)}
+        advanced = bool(user_filter and user_filter.advanced)
+        if user_filter:
+            params["$filter"] = user_filter.text
+        if advanced:
+            params["$count"] = "true"  # advanced queries need it, and it gives the total
+        for body in self._pages(f"{self._base}{path}", params, what, advanced=advanced):
             page = body.get("value")
             if not isinstance(page, list):
-                raise RemoteError("Graph answered a users page without a 'value' list")
-            pages += 1
-            users += len(page)
-            if pages % 20 == 0:
-                rate = users / max(time.monotonic() - started, 1e-6)
-                log.info("Graph users so far: %d in %d pages (%.0f users/s)", users, pages, rate)
+                raise RemoteError(f"Graph answered a page of {what} without a 'value' list")
             yield page
-            url, params = body.get("@odata.nextLink"), None
-        log.info("Graph users read: %d in %d pages", users, pages)
 
-    def _get(self, url: str, params: dict | None) -> dict:
+    def _pages(self, url, params, what: str, *, advanced: bool = False) -> Iterator[dict]:
+        """Follow @odata.nextLink verbatim, resending ConsistencyLevel on every page."""
+        headers = {"ConsistencyLevel": "eventual"} if advanced else {}
+        progress = Progress(f"Graph {what}")
+        while url:
+            body = self._get(url, params, headers)
+            progress.page(len(body.get("value") or []), body.get("@odata.count"))
+            yield body
+            url, params = body.get("@odata.nextLink"), None
+        progress.done()
+
+    def _get(self, url: str, params: dict | None, headers: dict) -> dict:
         self._check_origin(url)
         for fresh_token in (False, True):
             request = self._http.build_request(
                 "GET",
                 url,
                 params=params,
-                headers={"Authorization": f"Bearer {self._tokens.token()}"},
+                headers={**headers, "Authorization": f"Bearer {self._tokens.token()}"},
             )
             response = send(self._http, request, "Graph", self._retry)
             if response.status_code == 401 and not fresh_token:
@@ -67,6 +114,16 @@ class GraphClient:
                 self._tokens.forget()
                 continue
             break
+        if response.is_redirect:
+            target = urlsplit(response.headers.get("Location", "")).netloc or "nowhere"
+            raise RemoteError(
+                f"Graph answered {response.status_code} redirecting to {target!r}; redirects are "
+                "not followed, so the access token never leaves the configured Graph host.",
+                status=response.status_code,
+                request_id=response.headers.get("request-id"),
+            )
+        if response.status_code == 410:
+            raise DeltaExpired("Graph answered 410 Gone: the delta token has expired")
         body = json_body(response, "Graph")
         if response.status_code != 200:
             raise graph_error(response, body)
@@ -78,17 +135,3 @@ class GraphClient:
                 f"Graph sent a link to {urlsplit(url).netloc!r}, which is not the configured Graph "
                 f"host {self._origin[1]!r}; the run stops so the access token is not sent there."
             )
-
-
-def graph_error(response: httpx.Response, body) -> RemoteError:
-    """Graph's error body as an exception that keeps its code, message and request-id."""
-    error = body.get("error", {}) if isinstance(body, dict) else {}
-    inner = error.get("innerError") or {}
-    request_id = inner.get("request-id") or response.headers.get("request-id")
-    code = error.get("code", "unknown")
-    message = error.get("message", "")
-    return RemoteError(
-        f"Graph answered HTTP {response.status_code} {code}: {message}",
-        status=response.status_code,
-        request_id=request_id,
-    )

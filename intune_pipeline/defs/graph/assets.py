@@ -1,29 +1,53 @@
-"""Graph users: read from the tenant, then validated against the GraphUser model."""
+"""Graph users: read from the tenant (in full or as changes), then validated."""
 
 import time
 
 import dagster as dg
 import pandas as pd
 
+from intune_pipeline.defs.graph.cursor import READ_KEY, delta_cursor
 from intune_pipeline.defs.graph.resources import GraphResource
 from intune_pipeline.defs.metadata import frame_type, preview, table
+from intune_pipeline.graph import read_users
 from intune_pipeline.users.schemas import GRAPH_USER_PROPERTIES, GraphUser
 from intune_pipeline.users.validation import validate_graph_users
 
 GRAPH_USER_TYPE, GRAPH_USER_COLUMNS = frame_type(GraphUser)
+LOAD = dg.AssetKey("oomnitza_load")
+
+
+class GraphReadConfig(dg.Config):
+    full_read: bool = False
+    """Read every user even when a delta link from an earlier successful sync is known."""
 
 
 @dg.asset(group_name="graph", kinds={"azure", "pandas"})
-def graph_users_raw(context: dg.AssetExecutionContext, graph: GraphResource) -> pd.DataFrame:
-    """Every user of the tenant as Microsoft Graph returns them, with only the mapped properties."""
+def graph_users_raw(
+    context: dg.AssetExecutionContext, config: GraphReadConfig, graph: GraphResource
+) -> pd.DataFrame:
+    """The tenant's users as Graph returns them: all of them, or those changed since last sync."""
     started = time.monotonic()
+    user_filter = graph.parsed_filter()
+    select = list(GRAPH_USER_PROPERTIES)
+    if user_filter:  # delta reads evaluate the filter here, so its properties must come too
+        select += sorted(user_filter.properties - set(select))
+    link = None if config.full_read else delta_cursor(context.instance, LOAD)
     with graph.client() as client:
-        pages = list(client.list_users(GRAPH_USER_PROPERTIES))
-    frame = pd.DataFrame.from_records([user for page in pages for user in page])
+        read = read_users(client, select, graph.scope(), user_filter, link)
+    if read.note:
+        context.log.warning(read.note)
+    frame = pd.DataFrame.from_records(read.users)
+    removed = pd.DataFrame(list(read.removed.items()), columns=["id", "reason"])
     context.add_output_metadata(
         {
             "dagster/row_count": len(frame),
-            "pages": len(pages),
+            "read": read.mode,
+            "removed": len(removed),
+            "removed_users": table(removed),
+            "fallback": read.note or "",
+            "scope": graph.scope().kind,
+            "filter": user_filter.text if user_filter else "",
+            READ_KEY: read.delta_link,
             "seconds": round(time.monotonic() - started, 3),
         }
     )

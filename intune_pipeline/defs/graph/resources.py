@@ -1,40 +1,78 @@
-"""The Microsoft Graph connection, configured from environment variables."""
+"""The Microsoft Graph connection: cloud, app credentials, which users, and trust."""
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import dagster as dg
 
-from intune_pipeline.graph import GraphClient, GraphCredentials, TokenProvider
+from intune_pipeline.graph import GraphClient, GraphCredentials, TokenProvider, UserScope
+from intune_pipeline.graph.clouds import cloud_named, scope_for
+from intune_pipeline.graph.odata_filter import UserFilter, parse_filter
 from intune_pipeline.http import http_client, https_base_url, tls_context
 
 
 class GraphResource(dg.ConfigurableResource):
-    """Microsoft Graph for one Entra tenant, signed in as an app registration."""
+    """Microsoft Graph for one Entra tenant, signed in as an app registration.
 
-    login_url: str = "https://login.microsoftonline.com"
-    graph_url: str = "https://graph.microsoft.com"
+    The login and Graph hosts follow the cloud unless given explicitly (Oomnitza's "Domain").
+    A certificate, when given, is used in preference to a client secret.
+    """
+
+    cloud: str = "global"
+    login_url: str | None = None
+    graph_url: str | None = None
     tenant_id: str
     client_id: str
-    client_secret: str
+    client_secret: str | None = None
+    certificate_path: str | None = None
+    private_key_path: str | None = None
     ca_bundle: str | None = None
+    user_scope: str = "all"
+    group_id: str | None = None
+    user_filter: str | None = None
+
+    def scope(self) -> UserScope:
+        return UserScope(self.user_scope.strip().lower(), self.group_id)
+
+    def parsed_filter(self) -> UserFilter | None:
+        return parse_filter(self.user_filter) if self.user_filter else None
 
     @contextmanager
     def client(self) -> Iterator[GraphClient]:
-        login = https_base_url(self.login_url, "ENTRA_LOGIN_URL")
-        graph = https_base_url(self.graph_url, "GRAPH_URL")
+        cloud = cloud_named(self.cloud)
+        login = https_base_url(self.login_url or cloud.login_url, "ENTRA_LOGIN_URL")
+        graph = https_base_url(self.graph_url or cloud.graph_url, "GRAPH_URL")
         context = tls_context(self.ca_bundle, "INTUNE_PIPELINE_CA_BUNDLE")
-        credentials = GraphCredentials(login, self.tenant_id, self.client_id, self.client_secret)
+        credentials = GraphCredentials(
+            login,
+            self.tenant_id,
+            self.client_id,
+            client_secret=self.client_secret,
+            certificate_path=self.certificate_path,
+            private_key_path=self.private_key_path,
+        )
         with http_client(context) as http:
-            yield GraphClient(graph, TokenProvider(credentials, f"{graph}/.default", http), http)
+            yield GraphClient(graph, TokenProvider(credentials, scope_for(graph), http), http)
+
+
+def optional(name: str):
+    """An environment variable that may be unset; when set, Dagster reads it at run time."""
+    return dg.EnvVar(name) if os.environ.get(name) else None
 
 
 def graph_resource_from_env() -> GraphResource:
     return GraphResource(
-        login_url=dg.EnvVar("ENTRA_LOGIN_URL").get_value("https://login.microsoftonline.com"),
-        graph_url=dg.EnvVar("GRAPH_URL").get_value("https://graph.microsoft.com"),
+        cloud=os.environ.get("ENTRA_CLOUD", "global"),
+        login_url=os.environ.get("ENTRA_LOGIN_URL"),
+        graph_url=os.environ.get("GRAPH_URL"),
         tenant_id=dg.EnvVar("ENTRA_TENANT_ID"),
         client_id=dg.EnvVar("ENTRA_CLIENT_ID"),
-        client_secret=dg.EnvVar("ENTRA_CLIENT_SECRET"),
-        ca_bundle=dg.EnvVar("INTUNE_PIPELINE_CA_BUNDLE").get_value(),
+        client_secret=optional("ENTRA_CLIENT_SECRET"),
+        certificate_path=os.environ.get("ENTRA_CLIENT_CERTIFICATE"),
+        private_key_path=os.environ.get("ENTRA_CLIENT_PRIVATE_KEY"),
+        ca_bundle=os.environ.get("INTUNE_PIPELINE_CA_BUNDLE"),
+        user_scope=os.environ.get("GRAPH_USER_SCOPE", "all"),
+        group_id=os.environ.get("GRAPH_GROUP_ID"),
+        user_filter=os.environ.get("GRAPH_USER_FILTER"),
     )

@@ -3,6 +3,7 @@
 import dagster as dg
 import pandas as pd
 
+from intune_pipeline.defs.graph.cursor import CURSOR_KEY, latest_read_link
 from intune_pipeline.defs.metadata import frame_type, preview, table
 from intune_pipeline.defs.oomnitza.resources import IntegrationSettings, OomnitzaResource
 from intune_pipeline.oomnitza import bulk_records, upload_portion
@@ -65,6 +66,7 @@ def oomnitza_load(
     )
     return dg.MaterializeResult(
         metadata={
+            CURSOR_KEY: latest_read_link(context.instance, dg.AssetKey("graph_users_raw")) or "",
             "portion": outcome.portion,
             "sent": outcome.sent,
             "canceled": outcome.canceled,

@@ -1,0 +1,28 @@
+"""The Graph delta cursor, kept in Dagster's event log rather than in a file beside the code.
+
+The link is recorded on the oomnitza_load materialization, so it advances only when the
+changes it covers have reached Oomnitza, and only runs that succeeded count.
+"""
+
+import dagster as dg
+
+CURSOR_KEY = "graph_delta_link"
+READ_KEY = "delta_link"  # where graph_users_raw records the link of its own read
+
+
+def delta_cursor(instance: dg.DagsterInstance, load: dg.AssetKey) -> str | None:
+    """The delta link of the latest load whose run succeeded, if any."""
+    for record in instance.fetch_materializations(load, limit=20).records:
+        run = instance.get_run_by_id(record.run_id)
+        if run is None or run.status != dg.DagsterRunStatus.SUCCESS:
+            continue
+        value = record.asset_materialization.metadata.get(CURSOR_KEY)
+        return value.value if value else None
+    return None
+
+
+def latest_read_link(instance: dg.DagsterInstance, read: dg.AssetKey) -> str | None:
+    """The delta link of the read whose users the load is about to send."""
+    event = instance.get_latest_materialization_event(read)
+    value = event.asset_materialization.metadata.get(READ_KEY) if event else None
+    return value.value if value else None

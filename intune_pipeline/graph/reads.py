@@ -1,0 +1,125 @@
+"""Which users to read, and how: a full read, or only what changed since a delta link."""
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from intune_pipeline.errors import ConfigError, RemoteError
+from intune_pipeline.graph.client import GraphClient
+from intune_pipeline.graph.errors import DeltaExpired
+from intune_pipeline.graph.odata_filter import UserFilter
+
+log = logging.getLogger(__name__)
+
+OUT_OF_SCOPE = "out of scope"  # a changed user that no longer matches the scope or filter
+
+
+@dataclass(frozen=True)
+class UserScope:
+    """All directory users, only Intune users (owners of a managed device), or a group's."""
+
+    kind: Literal["all", "intune", "group"] = "all"
+    group_id: str | None = None
+
+    def __post_init__(self):
+        if self.kind not in ("all", "intune", "group"):
+            raise ConfigError(
+                f"GRAPH_USER_SCOPE is {self.kind!r}; use all, intune (users who own a managed "
+                "device) or group (with GRAPH_GROUP_ID)."
+            )
+        if self.kind == "group" and not self.group_id:
+            raise ConfigError(
+                "GRAPH_USER_SCOPE is group but GRAPH_GROUP_ID is not set: set it to the Object ID "
+                "of the Entra group whose members are synced."
+            )
+
+
+@dataclass
+class UserRead:
+    """What one read returned. Users are unique by id; removed maps ids to why they went."""
+
+    mode: Literal["full", "delta"]
+    users: list[dict]
+    delta_link: str
+    removed: dict[str, str] = field(default_factory=dict)
+    note: str | None = None
+
+
+def read_users(
+    client: GraphClient,
+    select: Sequence[str],
+    scope: UserScope,
+    user_filter: UserFilter | None,
+    delta_link: str | None = None,
+) -> UserRead:
+    """Changes since delta_link when there is one and Graph still honours it, else every user."""
+    note = None
+    if delta_link:
+        try:
+            return read_changes(client, select, scope, user_filter, delta_link)
+        except DeltaExpired as error:
+            note = f"Graph refused the delta link ({error}); read every user instead."
+            log.warning(note)
+    read = read_all(client, select, scope, user_filter)
+    read.note = note
+    return read
+
+
+def read_all(client, select, scope: UserScope, user_filter) -> UserRead:
+    # The link comes first, so a change made while the users are read is seen again next time
+    # rather than missed; applying it twice is harmless.
+    link = client.latest_delta_link(select)
+    if scope.kind == "group":
+        pages = client.group_members(scope.group_id, select, user_filter)
+    else:
+        pages = client.users(select, user_filter)
+    users = unique([user for page in pages for user in page])
+    if scope.kind == "intune":
+        owners = client.managed_device_owners()
+        users = [user for user in users if user["id"] in owners]
+    return UserRead("full", users, link)
+
+
+def read_changes(client, select, scope: UserScope, user_filter, link: str) -> UserRead:
+    changed: dict[str, dict] = {}
+    removed: dict[str, str] = {}
+    next_link = None
+    for body in client.delta(select, link):
+        for entry in body.get("value") or []:
+            # Graph may replay entries: the last word on an id wins, so replays change nothing.
+            if "@removed" in entry:
+                removed[entry["id"]] = (entry["@removed"] or {}).get("reason", "deleted")
+                changed.pop(entry["id"], None)
+            else:
+                changed[entry["id"]] = entry
+                removed.pop(entry["id"], None)
+        next_link = body.get("@odata.deltaLink") or next_link
+    if not next_link:
+        raise RemoteError("Graph ended a delta round without an @odata.deltaLink")
+    members = in_scope_ids(client, scope)
+    users = []
+    for user in changed.values():
+        inside = (members is None or user["id"] in members) and (
+            user_filter is None or user_filter.matches(user)
+        )
+        if inside:
+            users.append(user)
+        else:
+            removed[user["id"]] = OUT_OF_SCOPE
+    return UserRead("delta", users, next_link, removed)
+
+
+def in_scope_ids(client: GraphClient, scope: UserScope) -> set[str] | None:
+    """Delta covers the whole directory: the scope's members are looked up to narrow it."""
+    if scope.kind == "intune":
+        return client.managed_device_owners()
+    if scope.kind == "group":
+        return {
+            user["id"] for page in client.group_members(scope.group_id, ["id"]) for user in page
+        }
+    return None
+
+
+def unique(users: Iterable[dict]) -> list[dict]:
+    return list({user["id"]: user for user in users}.values())
