@@ -89,6 +89,28 @@ def read_pem(path: str | None, setting: str) -> str:
     return text
 
 
+class MsalHttp:
+    """The httpx client as msal's http_client.
+
+    msal passes the signed client assertion as bytes, which httpx would send as the text
+    "b'...'"; the form values are decoded first.
+    """
+
+    def __init__(self, http: httpx.Client):
+        self._http = http
+
+    def post(self, url, params=None, data=None, headers=None, **kwargs):
+        if isinstance(data, dict):
+            data = {k: v.decode() if isinstance(v, bytes) else v for k, v in data.items()}
+        return self._http.post(url, params=params, data=data, headers=headers, **kwargs)
+
+    def get(self, url, params=None, headers=None, **kwargs):
+        return self._http.get(url, params=params, headers=headers, **kwargs)
+
+    def close(self) -> None:
+        """The httpx client belongs to the caller, who closes it."""
+
+
 class TokenProvider:
     """Hands out a valid Graph access token; msal renews it when fewer than 5 minutes remain."""
 
@@ -109,7 +131,7 @@ class TokenProvider:
                     # The authority is always given in full, so msal need not ask the global
                     # login host which instance it belongs to.
                     instance_discovery=False,
-                    http_client=self._http,
+                    http_client=MsalHttp(self._http),
                 )
             except ValueError as error:
                 # msal raises ValueError both for an unknown tenant and for a bad key file.

@@ -1,0 +1,85 @@
+"""Incremental syncs with Graph delta queries, through Dagster against the sandbox."""
+
+import dagster as dg
+
+from intune_pipeline.definitions import build_defs
+from intune_pipeline.summary import materializations
+
+
+def sync(instance, **run_config) -> dg.ExecuteInProcessResult:
+    job = build_defs().resolve_job_def("intune_user_sync")
+    config = {"ops": {"graph_users_raw": {"config": run_config}}} if run_config else None
+    return job.execute_in_process(instance=instance, run_config=config, raise_on_error=False)
+
+
+def test_changes_flow_as_deltas_and_the_cursor_advances_only_after_success(
+    sandbox_env, instance, monkeypatch
+):
+    sandbox = sandbox_env
+    first = materializations(sync(instance))
+    assert first["graph_users_raw"]["read"] == "full"
+
+    changes = sandbox.mutate_tenant(retitles=6, hires=3, leavers=2, soft_deletes=1, seed=5)
+    # A run whose load fails must leave the cursor where it was.
+    monkeypatch.setenv("OOMNITZA_API_TOKEN", "not-the-token")
+    failed = sync(instance)
+    assert not failed.success
+    assert materializations(failed)["graph_users_raw"]["read"] == "delta"
+    monkeypatch.setenv("OOMNITZA_API_TOKEN", sandbox.env["OOMNITZA_API_TOKEN"])
+
+    second = materializations(sync(instance))
+    raw = second["graph_users_raw"]
+    assert raw["read"] == "delta"
+    assert raw["dagster/row_count"] == len(changes["retitles"]) + len(changes["hires"])
+    removed = {row.data["id"]: row.data["reason"] for row in raw["removed_users"].records}
+    assert removed == {
+        **{user_id: "deleted" for user_id in changes["leavers"]},
+        **{user_id: "changed" for user_id in changes["soft_deletes"]},
+    }
+    load = second["oomnitza_load"]
+    assert load["sent"] <= raw["dagster/row_count"]
+    assert load["added"] + load["updated"] == load["sent"]
+    assert load["added"] <= len(changes["hires"])
+
+    third = materializations(sync(instance))
+    assert third["graph_users_raw"]["read"] == "delta"
+    assert third["graph_users_raw"]["dagster/row_count"] == 0
+    assert third["oomnitza_load"]["sent"] == 0
+
+
+def test_retitled_users_arrive_in_oomnitza_on_the_next_run(sandbox_env, instance):
+    sandbox = sandbox_env
+    sync(instance)
+    field = sandbox.env["OOMNITZA_INTUNE_USER_ID_FIELD"]
+    held = {user[field] for user in sandbox.oomnitza_users() if user.get(field)}
+    retitled = sandbox.mutate_tenant(retitles=20, seed=9)["retitles"]
+    assert sync(instance).success
+    titles = {u["id"]: u.get("jobTitle") for u in sandbox.graph_users}
+    now = {user[field]: user.get("position") for user in sandbox.oomnitza_users()}
+    for user_id in retitled:
+        if user_id in held and titles[user_id]:
+            assert now[user_id] == titles[user_id].strip()
+
+
+def test_an_expired_delta_token_means_a_full_read_said_out_loud(sandbox_env, instance):
+    sync(instance)
+    sandbox_env.expire_delta_tokens()
+    result = sync(instance)
+    assert result.success
+    raw = materializations(result)["graph_users_raw"]
+    assert raw["read"] == "full"
+    assert "refused the delta link" in raw["fallback"]
+    assert raw["dagster/row_count"] == len(sandbox_env.graph_users)
+    warnings = [
+        event.message
+        for event in instance.all_logs(result.run_id)
+        if event.level >= 30 and "refused the delta link" in (event.message or "")
+    ]
+    assert warnings
+
+
+def test_a_full_read_can_be_asked_for(sandbox_env, instance):
+    sync(instance)
+    raw = materializations(sync(instance, full_read=True))["graph_users_raw"]
+    assert raw["read"] == "full"
+    assert raw["dagster/row_count"] == len(sandbox_env.graph_users)
