@@ -83,3 +83,20 @@ def test_a_full_read_can_be_asked_for(sandbox_env, instance):
     raw = materializations(sync(instance, full_read=True))["graph_users_raw"]
     assert raw["read"] == "full"
     assert raw["dagster/row_count"] == len(sandbox_env.graph_users)
+
+
+def test_on_delta_reads_the_filter_is_applied_here_and_leavers_of_it_are_listed(
+    sandbox_env, instance, monkeypatch
+):
+    sandbox = sandbox_env
+    monkeypatch.setenv("GRAPH_USER_FILTER", "accountEnabled eq true")
+    first = materializations(sync(instance))["graph_users_raw"]
+    enabled = [u for u in sandbox.graph_users if u.get("accountEnabled")]
+    assert first["dagster/row_count"] == len(enabled)
+    leaver, stayer = enabled[0], enabled[1]
+    sandbox.update_user(leaver["id"], accountEnabled=False)
+    sandbox.update_user(stayer["id"], jobTitle="Chief Sandbox Officer")
+    raw = materializations(sync(instance))["graph_users_raw"]
+    assert raw["read"] == "delta" and raw["dagster/row_count"] == 1
+    removed = {row.data["id"]: row.data["reason"] for row in raw["removed_users"].records}
+    assert removed == {leaver["id"]: "out of scope"}

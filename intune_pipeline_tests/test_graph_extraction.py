@@ -114,3 +114,65 @@ def test_progress_is_logged_with_counts_and_rate(sandbox, caplog, monkeypatch):
     lines = [r.getMessage() for r in caplog.records if "Graph users:" in r.getMessage()]
     assert any("read in 3 pages" in line and "/s)" in line for line in lines), lines
     assert lines[-1].endswith("done")
+
+
+def test_a_100k_user_tenant_with_a_tenth_of_requests_throttled_is_read_exactly(tmp_path):
+    with Sandbox(SandboxConfig(users=100_000, seed=5, state_dir=tmp_path)) as sandbox:
+        sandbox.set_faults("graph", throttle_rate=0.1, retry_after=0.02, seed=5)
+        ids = read_ids(resource(sandbox))
+        assert len(ids) == 100_000 == len(set(ids))
+        assert set(ids) == tenant_ids(sandbox)
+        assert sandbox.fault_counts()["graph"]["throttled"] >= 5
+
+
+def test_intune_scope_reads_only_users_who_own_a_managed_device(sandbox):
+    owners = {d["userId"] for d in sandbox.managed_devices() if d.get("userId")}
+    ids = read_ids(resource(sandbox, user_scope="intune"))
+    assert set(ids) == owners & tenant_ids(sandbox) and 0 < len(ids) < len(sandbox.graph_users)
+
+
+def transitive_users(groups: list[dict], group_id: str) -> set[str]:
+    by_id = {group["id"]: group for group in groups}
+    users, pending, seen = set(), [group_id], set()
+    while pending:
+        current = pending.pop()
+        seen.add(current)
+        for member in by_id[current]["members"]:
+            if member in by_id:
+                pending += [] if member in seen else [member]
+            else:
+                users.add(member)
+    return users
+
+
+def test_group_scope_reads_direct_and_nested_members(sandbox):
+    groups = sandbox.groups
+    nesting = next(g for g in groups if any(m in {x["id"] for x in groups} for m in g["members"]))
+    ids = read_ids(resource(sandbox, user_scope="group", group_id=nesting["id"]))
+    assert set(ids) == transitive_users(groups, nesting["id"]) and len(ids) == len(set(ids))
+
+
+def test_group_scope_without_a_group_names_the_setting(sandbox):
+    with pytest.raises(ConfigError, match="GRAPH_GROUP_ID is not set"):
+        read_ids(resource(sandbox, user_scope="group"))
+
+
+@pytest.mark.parametrize(
+    ("user_filter", "advanced"),
+    [
+        ("accountEnabled eq true and userType eq 'Member'", False),
+        ("startsWith(displayName,'a') or department in ('Sales','Engineering')", False),
+        ("endsWith(mail,'.com') and accountEnabled eq true", True),
+        ("assignedPlans/any(p:p/servicePlanId eq c1ec4a95-1f05-45b3-a911-aa3fa01094f5)", True),
+    ],
+)
+def test_filters_are_pushed_to_graph_and_agree_with_local_evaluation(
+    sandbox, user_filter, advanced
+):
+    graph = resource(sandbox, user_filter=user_filter)
+    ids = set(read_ids(graph))
+    expected = {u["id"] for u in sandbox.graph_users if graph.parsed_filter().matches(u)}
+    assert ids == expected and 0 < len(ids) < len(sandbox.graph_users)
+    listing = [r for r in sandbox.requests if r["path"] == "/v1.0/users"]
+    assert all("$filter=" in r["query"] for r in listing)
+    assert all(("$count=true" in r["query"]) is advanced for r in listing[:1])
