@@ -1,8 +1,11 @@
 """Reading Graph over real HTTPS against the sandbox: sign-in, errors, renewal, faults, progress."""
 
+import asyncio
 import logging
+import ssl
 import uuid
 
+import httpx
 import pytest
 
 from intune_pipeline.defs.graph.resources import GraphResource
@@ -176,3 +179,31 @@ def test_filters_are_pushed_to_graph_and_agree_with_local_evaluation(
     listing = [r for r in sandbox.requests if r["path"] == "/v1.0/users"]
     assert all("$filter=" in r["query"] for r in listing)
     assert all(("$count=true" in r["query"]) is advanced for r in listing[:1])
+
+
+def test_microsofts_graph_sdk_gets_the_same_users_as_the_pipeline(tmp_path):
+    from intune_pipeline_tests.sandbox.test_msgraph_sdk import delta_round, list_users, sdk_client
+
+    with Sandbox(SandboxConfig(users=260, seed=6, state_dir=tmp_path)) as sandbox:
+        graph = resource(sandbox)
+        with graph.client() as client:
+            full = read_users(client, GRAPH_USER_PROPERTIES, graph.scope(), None)
+
+        async def sdk_reads():
+            context = ssl.create_default_context(cafile=str(sandbox.ca_path))
+            async with httpx.AsyncClient(verify=context, timeout=30) as http:
+                sdk = sdk_client(sandbox, http)
+                listed = await list_users(sdk)
+                _, link, _ = await delta_round(sdk, None)
+                sandbox.mutate_tenant(hires=3, leavers=2, soft_deletes=1, retitles=4, seed=2)
+                changed, _, _ = await delta_round(sdk, link)
+                return listed, changed
+
+        listed, sdk_changes = asyncio.run(sdk_reads())
+        with graph.client() as client:
+            delta = read_users(client, GRAPH_USER_PROPERTIES, graph.scope(), None, full.delta_link)
+
+    assert [user.id for user in listed] == [user["id"] for user in full.users]
+    sdk_removed = {u.id for u in sdk_changes if u.additional_data.get("@removed")}
+    assert {u.id for u in sdk_changes} - sdk_removed == {user["id"] for user in delta.users}
+    assert sdk_removed == set(delta.removed)

@@ -7,6 +7,8 @@ import threading
 from pathlib import Path
 
 from intune_pipeline.sandbox.config import SandboxConfig
+from intune_pipeline.sandbox.faults import parse_faults
+from intune_pipeline.sandbox.graph_settings import add_graph_options, graph_options
 from intune_pipeline.sandbox.inputs import InputError
 from intune_pipeline.sandbox.sandbox import Sandbox
 
@@ -82,7 +84,25 @@ def parser() -> argparse.ArgumentParser:
     for name in ("login", "graph", "oomnitza"):
         p.add_argument(f"--{name}-port", type=port, default=0, help="default 0: the OS chooses")
     p.add_argument("--host", default="127.0.0.1", help="a loopback address (default 127.0.0.1)")
+    for name in ("login", "graph", "oomnitza"):
+        p.add_argument(
+            f"--{name}-faults",
+            type=fault_option,
+            default={},
+            metavar="KEY=VALUE,...",
+            help="faults to inject: throttle_rate, retry_after, error_rate, reset_rate, "
+            "latency, slow_rate, slow_seconds, seed (e.g. throttle_rate=0.1,seed=3)",
+        )
+    add_graph_options(p)
     return p
+
+
+def fault_option(text: str) -> dict:
+    """An argparse type: key=value,... fault settings."""
+    try:
+        return parse_faults(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def fail(message: str) -> int:
@@ -106,6 +126,10 @@ def main(argv: list[str] | None = None) -> int:
         login_port=args.login_port,
         graph_port=args.graph_port,
         oomnitza_port=args.oomnitza_port,
+        login_faults=args.login_faults,
+        graph_faults=args.graph_faults,
+        oomnitza_faults=args.oomnitza_faults,
+        **graph_options(args),
     )
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -2,9 +2,15 @@
 
 import ipaddress
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from intune_pipeline.sandbox.faults import FaultSettings
+from intune_pipeline.sandbox.graph_settings import (
+    DEFAULT_APP_PERMISSIONS,
+    DELTA_TOKEN_TTL,
+    check_graph_settings,
+)
 from intune_pipeline.sandbox.inputs import InputError
 
 MAX_USERS = 10_000_000
@@ -27,6 +33,16 @@ class SandboxConfig:
     login_port: int = 0
     graph_port: int = 0
     oomnitza_port: int = 0
+    # Fault settings per server (see faults.FaultSettings), e.g. {"throttle_rate": 0.1}
+    login_faults: dict = field(default_factory=dict)
+    graph_faults: dict = field(default_factory=dict)
+    oomnitza_faults: dict = field(default_factory=dict)
+    # Graph emulator (see graph_settings): app permissions, Intune licence, delta tokens.
+    app_permissions: tuple[str, ...] = DEFAULT_APP_PERMISSIONS
+    intune_licensed: bool = True
+    delta_token_ttl: int = DELTA_TOKEN_TTL
+    delta_expiry_style: str = "gone"  # "gone": 410 syncStateNotFound; "resync": 400
+    delta_replays: float = 0.0  # this share of delta entries is sent twice
 
     def check(self) -> None:
         """Raise InputError naming the option for the first setting out of range."""
@@ -50,6 +66,17 @@ class SandboxConfig:
             if not 0 <= port <= 65535:
                 raise InputError(option, "give a port from 1 to 65535, or 0 to let the OS choose")
         loopback_host(self.host)
+        check_graph_settings(self)
+        for name in ("login", "graph", "oomnitza"):
+            self.fault_settings(name)
+
+    def fault_settings(self, server: str) -> FaultSettings:
+        """The server's faults at start: its latency and the sandbox seed, then its own faults."""
+        base = FaultSettings(latency=getattr(self, f"{server}_latency", 0.0), seed=self.seed)
+        try:
+            return base.updated(getattr(self, f"{server}_faults"))
+        except ValueError as error:
+            raise InputError(f"--{server}-faults", str(error)) from None
 
 
 def loopback_host(host: str) -> str:

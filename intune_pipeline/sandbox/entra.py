@@ -1,12 +1,14 @@
 """The Entra ID login emulator: OpenID discovery and the client-credentials token endpoint."""
 
 import hmac
+import time
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from intune_pipeline.sandbox.entra_assertion import JWT_BEARER, AssertionRefused, check_assertion
 from intune_pipeline.sandbox.entra_protocol import (
     AppRegistration,
     aad_error,
@@ -71,14 +73,11 @@ def entra_app(reg: AppRegistration, tokens: TokenStore, log: RequestLog) -> Star
                 "tenant. You may have sent your authentication request to the wrong tenant."
             )
             return fail(request, 400, "unauthorized_client", 700016, text)
-        if form.get("client_assertion"):
-            text = (
-                "The certificate with identifier used to sign the client assertion is not "
-                "registered on application. [Reason - The key was not found., Please visit the "
-                "Azure Portal, Graph Explorer or directly use MS Graph to see configured keys "
-                f"for app Id '{client_id}'.]"
-            )
-            return fail(request, 401, "invalid_client", 700027, text)
+        if form.get("client_assertion") or form.get("client_assertion_type"):
+            refusal = assertion_refusal(form, client_id)
+            if refusal is not None:
+                return fail(request, refusal.status, refusal.error, refusal.code, refusal.text)
+            return issue_token(form["scope"], request)
         secret = form.get("client_secret") or basic_secret
         if not secret:
             text = (
@@ -93,7 +92,26 @@ def entra_app(reg: AppRegistration, tokens: TokenStore, log: RequestLog) -> Star
                 f"'{client_id}'."
             )
             return fail(request, 401, "invalid_client", 7000215, text)
-        problem = scope_problem(form["scope"], reg)
+        return issue_token(form["scope"], request)
+
+    def assertion_refusal(form: dict[str, str], client_id: str) -> AssertionRefused | None:
+        if form.get("client_assertion_type") != JWT_BEARER:
+            text = "Unexpected client assertion type."
+            return AssertionRefused(90011, text, 400, "invalid_request")
+        if not form.get("client_assertion"):
+            text = "The request body must contain the following parameter: 'client_assertion'."
+            return AssertionRefused(900144, text, 400, "invalid_request")
+        audiences = reg.assertion_audiences()
+        try:
+            check_assertion(
+                form["client_assertion"], client_id, audiences, reg.certificates, time.time()
+            )
+        except AssertionRefused as refusal:
+            return refusal
+        return None
+
+    def issue_token(scope: str, request: Request) -> Response:
+        problem = scope_problem(scope, reg)
         if problem:
             return fail(request, 400, *problem)
         body = {

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from cryptography import x509
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -15,7 +16,7 @@ from intune_pipeline.sandbox.web import json_response, utc_now
 
 @dataclass
 class AppRegistration:
-    """The tenant and the one application registered in it."""
+    """The tenant and the one application registered in it, with a secret and certificates."""
 
     tenant_id: str
     tenant_domains: tuple[str, ...]
@@ -23,6 +24,17 @@ class AppRegistration:
     client_secret: str
     login_url: str
     graph_url: str
+    certificates: tuple[x509.Certificate, ...] = ()
+
+    def assertion_audiences(self) -> set[str]:
+        """The aud values Entra takes in a client assertion: the tenant's token endpoints."""
+        tenants = (self.tenant_id, *self.tenant_domains)
+        base = self.login_url.lower()
+        return {
+            f"{base}/{tenant.lower()}/{path}"
+            for tenant in tenants
+            for path in ("oauth2/v2.0/token", "oauth2/token", "v2.0")
+        }
 
 
 def aad_error(

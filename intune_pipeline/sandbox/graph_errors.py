@@ -14,11 +14,12 @@ GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
 class GraphError(Exception):
     """Raised by a handler; answered in Graph's error shape."""
 
-    def __init__(self, status: int, code: str, message: str):
+    def __init__(self, status: int, code: str, message: str, headers: dict | None = None):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.headers = headers or {}
 
 
 def error_response(error: GraphError, headers: dict[str, str]) -> Response:
@@ -33,8 +34,9 @@ def error_response(error: GraphError, headers: dict[str, str]) -> Response:
             },
         }
     }
+    headers = {**headers, **error.headers}
     if error.status == 401:
-        headers = {**headers, "WWW-Authenticate": f'Bearer realm="", client_id="{GRAPH_APP_ID}"'}
+        headers["WWW-Authenticate"] = f'Bearer realm="", client_id="{GRAPH_APP_ID}"'
     return json_response(body, error.status, headers)
 
 

@@ -1,6 +1,7 @@
-"""Users pages as JSON bytes, each built once per ($select, position) and then reused."""
+"""Pages of a collection as JSON bytes, cached until it changes, and opaque page tokens."""
 
 import secrets
+from collections.abc import Callable
 from operator import itemgetter
 
 import orjson
@@ -9,50 +10,81 @@ from intune_pipeline.sandbox.graphschema import unset_value
 from intune_pipeline.sandbox.speed import paused_gc
 
 MAX_CACHED_BYTES = 256 * 1024 * 1024  # encoded pages kept for the next read of the tenant
-MAX_SKIPTOKENS = 200_000  # issued skiptokens kept; the oldest are forgotten first
+MAX_TOKENS = 200_000  # issued page tokens kept; the oldest are forgotten first
 
 
-class UserPages:
-    """The tenant's users in a fixed order, served in slices for any $select."""
+class PageCache:
+    """Encoded pages of one collection, each built once per (query, position) until it changes."""
 
-    def __init__(self, users: list[dict]):
-        self.users = users
-        self._pages: dict[tuple, bytes] = {}
+    def __init__(self):
+        self._pages: dict[tuple, tuple[bytes, int]] = {}
         self._cached_bytes = 0
-        self._skiptokens: dict[str, int] = {}
+        self._generation = None
 
-    def page(self, select: tuple[str, ...], start: int, size: int) -> tuple[bytes, int]:
-        """The JSON array of users[start:start+size] and the position after it."""
-        stop = min(start + size, len(self.users))
-        key = (select, start, stop)
-        body = self._pages.get(key)
-        if body is None:
-            with paused_gc():
-                body = orjson.dumps(project(self.users[start:stop], select))
-            if self._cached_bytes + len(body) <= MAX_CACHED_BYTES:
-                self._pages[key] = body
-                self._cached_bytes += len(body)
+    def page(
+        self,
+        slots: list,
+        generation: int,
+        select: tuple[str, ...],
+        start: int,
+        size: int,
+        keep: Callable[[dict], bool] | None = None,
+        keep_key: str | None = None,
+    ) -> tuple[bytes, int]:
+        """The JSON array of the next size objects kept from slots[start:] and where it stopped."""
+        if generation != self._generation:
+            self._pages.clear()
+            self._cached_bytes = 0
+            self._generation = generation
+        key = (select, start, size, keep_key)
+        hit = self._pages.get(key)
+        if hit is not None:
+            return hit
+        items, stop = walk(slots, start, size, keep)
+        with paused_gc():
+            body = orjson.dumps(project(items, select))
+        if self._cached_bytes + len(body) <= MAX_CACHED_BYTES:
+            self._pages[key] = (body, stop)
+            self._cached_bytes += len(body)
         return body, stop
 
-    def forget_pages(self) -> None:
-        """Drop encoded pages; for when the users change."""
-        self._pages.clear()
-        self._cached_bytes = 0
 
-    def skiptoken(self, position: int) -> str:
-        """An opaque token for a position; only tokens issued here are honoured."""
-        if len(self._skiptokens) >= MAX_SKIPTOKENS:
-            del self._skiptokens[next(iter(self._skiptokens))]
-        token = "RFNwdAIA" + secrets.token_urlsafe(33)
-        self._skiptokens[token] = position
+def walk(slots: list, start: int, size: int, keep=None) -> tuple[list, int]:
+    """Up to size objects from slots[start:] (holes skipped) that keep accepts, and the stop."""
+    if keep is None:
+        # A hole makes the page shorter, as Graph's pages sometimes are.
+        stop = min(start + size, len(slots))
+        return [item for item in slots[start:stop] if item is not None], stop
+    items = []
+    n, end = start, len(slots)
+    while n < end and len(items) < size:
+        item = slots[n]
+        n += 1
+        if item is not None and keep(item):
+            items.append(item)
+    return items, n
+
+
+class PageTokens:
+    """Opaque tokens for server-side paging state; only tokens issued here are honoured."""
+
+    def __init__(self, prefix: str = "RFNwdAIA"):
+        self.prefix = prefix
+        self._states: dict[str, object] = {}
+
+    def issue(self, state) -> str:
+        if len(self._states) >= MAX_TOKENS:
+            del self._states[next(iter(self._states))]
+        token = self.prefix + secrets.token_urlsafe(33)
+        self._states[token] = state
         return token
 
-    def position(self, skiptoken: str) -> int | None:
-        return self._skiptokens.get(skiptoken)
+    def get(self, token: str):
+        return self._states.get(token)
 
 
 def project(users: list[dict], select: tuple[str, ...]) -> list[dict]:
-    """Each user with exactly the selected properties, null (or []) where unset."""
+    """Each object with exactly the selected properties, null (or []) where unset."""
     # Every user of a tenant has the same keys, so the first tells whether all are there.
     if users and all(prop in users[0] for prop in select):
         if len(select) == 1:

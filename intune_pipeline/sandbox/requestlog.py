@@ -1,6 +1,5 @@
 """A record of every request the sandbox served: never headers or bodies, so never secrets."""
 
-import asyncio
 import threading
 import time
 from collections import deque
@@ -50,13 +49,12 @@ class RequestLog:
 
 
 class RequestLogMiddleware:
-    """ASGI middleware around one server's app: logs each request and adds the set latency."""
+    """ASGI middleware around one server's app: logs each request, with any fault injected."""
 
-    def __init__(self, app, log: RequestLog, server: str, latency: float = 0.0):
+    def __init__(self, app, log: RequestLog, server: str):
         self.app = app
         self.log = log
         self.server = server
-        self.latency = latency
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -71,20 +69,21 @@ class RequestLogMiddleware:
                 status = message["status"]
             await send(message)
 
-        path = scope["path"]
         try:
-            if self.latency and not path.startswith("/_sandbox/"):
-                await asyncio.sleep(self.latency)
             await self.app(scope, receive, send_status)
         finally:
-            self.log.add(
-                {
-                    "server": self.server,
-                    "method": scope["method"],
-                    "path": path,
-                    "query": unquote(scope["query_string"].decode("latin-1")),
-                    "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-                    "at": datetime.now(UTC).isoformat(timespec="milliseconds"),
-                }
-            )
+            entry = {
+                "server": self.server,
+                "method": scope["method"],
+                "path": scope["path"],
+                "query": unquote(scope["query_string"].decode("latin-1")),
+                "status": status,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+                "at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            }
+            faults = scope.get("sandbox.faults")
+            if faults:
+                entry["faults"] = faults
+                if "resets" in faults:
+                    entry["status"] = None  # the connection was dropped: no answer at all
+            self.log.add(entry)

@@ -3,10 +3,15 @@
 import secrets
 from pathlib import Path
 
+from intune_pipeline.sandbox.certificates import new_app_certificate
 from intune_pipeline.sandbox.config import SandboxConfig, loopback_host, write_env
+from intune_pipeline.sandbox.directory import Directory
 from intune_pipeline.sandbox.entra import entra_app
 from intune_pipeline.sandbox.entra_protocol import AppRegistration, entra_secret
+from intune_pipeline.sandbox.fault_middleware import with_faults
+from intune_pipeline.sandbox.faults import Faults
 from intune_pipeline.sandbox.graph import graph_app
+from intune_pipeline.sandbox.graph_operator import TenantOperations
 from intune_pipeline.sandbox.inputs import InputError, load_oomnitza, load_tenant, prefill
 from intune_pipeline.sandbox.oomnitza import oomnitza_app
 from intune_pipeline.sandbox.oomnitza_bulk import Bulk
@@ -21,7 +26,7 @@ SERVERS = ("login", "graph", "oomnitza")
 ROLE_ID = 25  # "Employee", the role the pipeline gives the users it creates
 
 
-class Sandbox:
+class Sandbox(TenantOperations):
     """Local Entra login, Graph and Oomnitza; use as a context manager or start()/stop()."""
 
     def __init__(self, config: SandboxConfig | None = None):
@@ -29,9 +34,10 @@ class Sandbox:
         config.check()
         self.host = loopback_host(config.host)
         if config.tenant_file is not None:
-            self.graph_users = load_tenant(config.tenant_file)
+            users = load_tenant(config.tenant_file)
         else:
-            self.graph_users = generate_tenant(config.users, config.seed)
+            users = generate_tenant(config.users, config.seed)
+        self.directory = Directory(users, config.seed)  # graph_users, mutate_tenant(), ...
         self.tenant_id, self.client_id = tenant_identity(config.seed)
         self.client_secret = entra_secret()
         self.api_token = secrets.token_hex(16)
@@ -42,7 +48,10 @@ class Sandbox:
             load_oomnitza(config.oomnitza_file, self.store)
         if config.prefill:
             prefill(self.store, self.graph_users, config.prefill, config.seed)
+        self.faults = {name: Faults(config.fault_settings(name)) for name in SERVERS}
+        self.certificate = None  # made at the first start, kept across restarts
         self.ca_path: Path | None = None
+        self.certificate_paths: tuple[Path, Path] | None = None
         self.urls: dict[str, str] = {}
         self._servers: ServerThread | None = None
         self._log: RequestLog | None = None
@@ -54,6 +63,8 @@ class Sandbox:
         state_dir = Path(self.config.state_dir)
         state_dir.mkdir(parents=True, exist_ok=True)
         self.ca_path, context = make_tls(state_dir, self.host)
+        self.certificate = self.certificate or new_app_certificate(self.client_id)
+        self.certificate_paths = self.certificate.write(state_dir)
         sockets = self._bind()
         netloc = f"[{self.host}]" if ":" in self.host else self.host
         self.urls = {
@@ -63,6 +74,8 @@ class Sandbox:
         self._log = log = RequestLog(state_dir / "requests.jsonl")
         try:
             servers = ServerThread(list(zip(self._apps(log), sockets, strict=True)), context)
+            for faults in self.faults.values():
+                faults.abort = servers.abort
             servers.start()
         except BaseException:
             for sock in sockets:
@@ -94,14 +107,15 @@ class Sandbox:
             self.client_secret,
             self.urls["login"],
             self.urls["graph"],
+            (self.certificate.certificate,),
         )
         login = entra_app(registration, self.tokens, log)
-        graph = graph_app(self.urls["graph"], self.graph_users, self.tokens, log)
+        graph = graph_app(self.urls["graph"], self.directory, self.tokens, log, self.config)
         oomnitza = oomnitza_app(self.store, self.bulk, self.api_token, log)
+        apps = zip(SERVERS, (login, graph, oomnitza), strict=True)
         return [
-            RequestLogMiddleware(login, log, "login"),
-            RequestLogMiddleware(graph, log, "graph", self.config.graph_latency),
-            RequestLogMiddleware(oomnitza, log, "oomnitza", self.config.oomnitza_latency),
+            RequestLogMiddleware(with_faults(app, name, self.faults[name], self.urls), log, name)
+            for name, app in apps
         ]
 
     def _bind(self) -> list:
@@ -130,6 +144,8 @@ class Sandbox:
             "ENTRA_TENANT_ID": self.tenant_id,
             "ENTRA_CLIENT_ID": self.client_id,
             "ENTRA_CLIENT_SECRET": self.client_secret,
+            "ENTRA_CLIENT_CERTIFICATE": str(self.certificate_paths[0]),
+            "ENTRA_CLIENT_PRIVATE_KEY": str(self.certificate_paths[1]),
             "GRAPH_URL": self.urls["graph"],
             "OOMNITZA_URL": self.urls["oomnitza"],
             "OOMNITZA_API_TOKEN": self.api_token,
@@ -146,6 +162,20 @@ class Sandbox:
     def requests(self) -> list[dict]:
         """Every request served since start (all three servers), oldest first."""
         return self._log.entries() if self._log is not None else []
+
+    def set_faults(self, server: str, **settings) -> None:
+        """Change the settings named (see faults.FaultSettings) of one server's faults, now."""
+        if server not in self.faults:
+            raise ValueError(f"Unknown server {server!r}; use one of {', '.join(SERVERS)}")
+        self._call(lambda: self.faults[server].update(settings))
+
+    def fault_counts(self) -> dict[str, dict[str, int]]:
+        """Per server: requests seen, and how many were throttled, errors, resets and slow."""
+        return self._call(lambda: {name: dict(f.counts) for name, f in self.faults.items()})
+
+    def _call(self, function):
+        """function run on the servers' loop between requests, or here when stopped."""
+        return self._servers.call(function) if self._servers is not None else function()
 
     def oomnitza_users(self) -> list[dict]:
         """Copies of the Oomnitza users held now, in uid order."""

@@ -4,6 +4,7 @@ import asyncio
 import ipaddress
 import socket
 import ssl
+import struct
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -100,6 +101,21 @@ class ServerThread:
             return function()
 
         return asyncio.run_coroutine_threadsafe(run(), loop).result(STOP_TIMEOUT)
+
+    def abort(self, scope: dict) -> bool:
+        """Reset the TCP connection scope's request came in on (call on the loop); False if gone."""
+        wanted = (scope.get("client"), scope.get("server"))
+        for server in self._servers:
+            for connection in list(server.server_state.connections):
+                ends = (getattr(connection, "client", None), getattr(connection, "server", None))
+                if ends != wanted:
+                    continue
+                sock = connection.transport.get_extra_info("socket")
+                if sock is not None:  # linger 0: close sends RST, not a polite FIN
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                connection.transport.abort()
+                return True
+        return False
 
     async def _close(self) -> None:
         for server in self._servers:

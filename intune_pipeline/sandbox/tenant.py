@@ -2,6 +2,7 @@
 
 import random
 
+from intune_pipeline.sandbox.licences import member_plans, service_plans
 from intune_pipeline.sandbox.names import DOMAIN, ONMICROSOFT
 from intune_pipeline.sandbox.people import guest, member, new_uuid, pick, service
 from intune_pipeline.sandbox.speed import paused_gc
@@ -25,6 +26,8 @@ def generate_tenant(count: int, seed: int) -> list[dict]:
 def _generate(count: int, seed: int) -> list[dict]:
     rng = random.Random(seed)
     r = rng.random
+    # Plans draw from their own generator, so adding them left every other value as it was.
+    plan_rng = random.Random(f"plans-{seed}")
     taken: dict[str, int] = {}
     last_mail = None
     users = []
@@ -32,10 +35,13 @@ def _generate(count: int, seed: int) -> list[dict]:
         kind = r()
         if kind < 0.05:
             user = guest(rng, taken)
+            user["assignedPlans"] = []
         elif kind < 0.08:
             user = service(rng, taken)
+            user["assignedPlans"] = service_plans(plan_rng)
         else:
             user = member(rng, taken, n)
+            user["assignedPlans"] = member_plans(plan_rng)
         mail = user["mail"]
         if mail and kind >= 0.08:
             if last_mail and r() < 0.005:

@@ -146,8 +146,8 @@ def test_an_expired_token_is_refused(tmp_path):
         )
 
 
-def test_delta_is_routed_but_not_emulated_yet(shared_sandbox, http, token):
+def test_delta_is_routed_in_both_forms(shared_sandbox, http, token):
     for path in ("/delta", "/delta()"):
-        response = get(http, users_url(shared_sandbox) + path, token)
-        assert response.status_code == 501
-        assert response.json()["error"]["code"] == "NotImplemented"
+        response = get(http, users_url(shared_sandbox) + path, token, {"$select": "id"})
+        assert response.status_code == 200
+        assert response.json()["value"]

@@ -12,7 +12,7 @@ from intune_pipeline_tests.sandbox.conftest import Oomnitza, graph_token, trusti
 PROPERTIES = {
     "id", "userPrincipalName", "mail", "givenName", "surname", "displayName", "jobTitle",
     "officeLocation", "mobilePhone", "businessPhones", "accountEnabled", "userType",
-    "department", "employeeId", "companyName", "preferredLanguage", "otherMails",
+    "department", "employeeId", "companyName", "preferredLanguage", "otherMails", "assignedPlans",
 }  # fmt: skip
 
 
