@@ -1,5 +1,8 @@
 """Incremental syncs with Graph delta queries, through Dagster against the sandbox."""
 
+import shutil
+from pathlib import Path
+
 import dagster as dg
 
 from intune_pipeline.definitions import build_defs
@@ -100,3 +103,16 @@ def test_on_delta_reads_the_filter_is_applied_here_and_leavers_of_it_are_listed(
     assert raw["read"] == "delta" and raw["dagster/row_count"] == 1
     removed = {row.data["id"]: row.data["reason"] for row in raw["removed_users"].records}
     assert removed == {leaver["id"]: "out of scope"}
+
+
+def test_the_delta_cursor_survives_a_restart(sandbox_env, tmp_path):
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(Path(__file__).resolve().parents[1] / "dagster.yaml", home / "dagster.yaml")
+    with dg.DagsterInstance.from_config(str(home)) as before_restart:
+        assert sync(before_restart).success
+    changes = sandbox_env.mutate_tenant(retitles=3, seed=4)
+    with dg.DagsterInstance.from_config(str(home)) as after_restart:
+        raw = materializations(sync(after_restart))["graph_users_raw"]
+    assert raw["read"] == "delta"
+    assert raw["dagster/row_count"] == len(changes["retitles"]) == 3

@@ -10,7 +10,9 @@ import pytest
 
 from intune_pipeline.defs.graph.resources import GraphResource
 from intune_pipeline.errors import ConfigError, RemoteError
-from intune_pipeline.graph import progress, read_users
+from intune_pipeline.graph import GraphClient, GraphCredentials, TokenProvider, progress, read_users
+from intune_pipeline.graph.clouds import scope_for
+from intune_pipeline.http import RetryPolicy, http_client, tls_context
 from intune_pipeline.sandbox import Sandbox, SandboxConfig
 from intune_pipeline.users.schemas import GRAPH_USER_PROPERTIES
 
@@ -68,9 +70,10 @@ def test_a_wrong_secret_says_what_to_fix_and_does_not_repeat_it(sandbox):
     assert "wrong-secret-value" not in message
 
 
-def test_an_unknown_tenant_names_the_setting(sandbox):
-    with pytest.raises(ConfigError, match="ENTRA_TENANT_ID"):
+def test_an_unknown_tenant_names_the_setting_and_carries_entras_trace_id(sandbox):
+    with pytest.raises(ConfigError, match="ENTRA_TENANT_ID") as refused:
         read_ids(resource(sandbox, tenant_id=str(uuid.uuid4())))
+    assert "AADSTS90002" in str(refused.value) and "trace id" in str(refused.value)
 
 
 def test_missing_consent_says_which_permission_to_grant(tmp_path):
@@ -110,13 +113,56 @@ def test_throttling_errors_and_resets_lose_and_repeat_nothing(sandbox):
     assert counts["throttled"] and counts["errors"] and counts["resets"]
 
 
-def test_progress_is_logged_with_counts_and_rate(sandbox, caplog, monkeypatch):
+def test_progress_is_logged_with_counts_rate_and_time_left(sandbox, caplog, monkeypatch):
     monkeypatch.setattr(progress, "EVERY_SECONDS", 0)
     with caplog.at_level(logging.INFO, logger="intune_pipeline.graph"):
         read_ids(resource(sandbox))
+        # With $count (an advanced query) Graph gives the total, and so the time left.
+        read_ids(resource(sandbox, user_filter="endsWith(mail,'.com') or mail eq null"))
     lines = [r.getMessage() for r in caplog.records if "Graph users:" in r.getMessage()]
     assert any("read in 3 pages" in line and "/s)" in line for line in lines), lines
+    assert any("in all, about" in line and "s left" in line for line in lines), lines
     assert lines[-1].endswith("done")
+
+
+def client_with(sandbox: Sandbox, retry: RetryPolicy, timeout: float = 60) -> GraphClient:
+    env = sandbox.env
+    http = http_client(tls_context(env["INTUNE_PIPELINE_CA_BUNDLE"], "CA"), timeout=timeout)
+    credentials = GraphCredentials(
+        env["ENTRA_LOGIN_URL"],
+        env["ENTRA_TENANT_ID"],
+        env["ENTRA_CLIENT_ID"],
+        client_secret=env["ENTRA_CLIENT_SECRET"],
+    )
+    graph = env["GRAPH_URL"]
+    return GraphClient(graph, TokenProvider(credentials, scope_for(graph), http), http, retry)
+
+
+def test_a_throttled_read_gives_up_after_its_budget_and_says_what_happened(sandbox):
+    sandbox.set_faults("graph", throttle_rate=1.0, retry_after=0.01)
+    client = client_with(sandbox, RetryPolicy(attempts=4))
+    with pytest.raises(RemoteError, match=r"still failing after 4 attempts .* HTTP 429"):
+        list(client.users(["id"]))
+
+
+def test_timeouts_are_retried(sandbox):
+    sandbox.set_faults("graph", slow_rate=0.3, slow_seconds=2, seed=4)
+    client = client_with(sandbox, RetryPolicy(base_delay=0.01), timeout=0.5)
+    ids = [user["id"] for page in client.users(["id"]) for user in page]
+    assert sorted(ids) == sorted(tenant_ids(sandbox))
+    assert sandbox.fault_counts()["graph"]["slow"] > 0
+
+
+def test_replayed_delta_entries_are_applied_once(tmp_path):
+    config = SandboxConfig(users=500, seed=3, state_dir=tmp_path, delta_replays=0.5)
+    with Sandbox(config) as sandbox:
+        graph = resource(sandbox)
+        with graph.client() as client:
+            link = read_users(client, GRAPH_USER_PROPERTIES, graph.scope(), None).delta_link
+            changes = sandbox.mutate_tenant(retitles=30, hires=5, seed=1)
+            delta = read_users(client, GRAPH_USER_PROPERTIES, graph.scope(), None, link)
+    ids = [user["id"] for user in delta.users]
+    assert len(ids) == len(set(ids)) and set(ids) == set(changes["retitles"] + changes["hires"])
 
 
 def test_a_100k_user_tenant_with_a_tenth_of_requests_throttled_is_read_exactly(tmp_path):

@@ -135,16 +135,27 @@ class TokenProvider:
                 )
             except ValueError as error:
                 # msal raises ValueError both for an unknown tenant and for a bad key file.
-                raise ConfigError(
-                    f"Could not read the sign-in configuration of {authority}: {error}. "
-                    + ADVICE["invalid_tenant"]
-                ) from error
+                raise self._sign_in_configuration_error(authority, error) from error
             except httpx.TransportError as error:
                 raise RemoteError(
                     f"Could not reach the Entra login host {self._credentials.login_url}: {error}. "
                     "Check ENTRA_LOGIN_URL and the network path to it."
                 ) from error
         return self._app
+
+    def _sign_in_configuration_error(self, authority: str, error: ValueError) -> ConfigError:
+        """What Entra said about the authority, with its trace id, rather than msal's summary."""
+        try:
+            response = self._http.get(f"{authority}/v2.0/.well-known/openid-configuration")
+            body = response.json() if response.status_code >= 400 else {}
+        except (httpx.HTTPError, ValueError):
+            body = {}
+        description = (body.get("error_description") or str(error)).split("\r\n")[0]
+        advice = ADVICE.get(body.get("error", "invalid_tenant"), ADVICE["invalid_tenant"])
+        trace = f" (trace id {body['trace_id']})" if body.get("trace_id") else ""
+        return ConfigError(
+            f"Entra refused the sign-in authority {authority}: {description} {advice}{trace}"
+        )
 
     def token(self) -> str:
         app = self._application()
