@@ -2,8 +2,10 @@
 
 Three HTTPS servers on 127.0.0.1, trusted through a CA made at start (``Sandbox.ca_path``).
 Besides the emulated APIs, each server answers ``GET /_sandbox/requests`` (no auth): every
-request served so far, without headers or bodies. The Oomnitza server also takes
-``POST /_sandbox/portions/{portion}/cancel``, an operator cancelling a bulk run.
+request served so far, without headers or bodies; and ``GET|POST /_sandbox/faults``, the
+faults it injects. The Graph server takes ``POST /_sandbox/tenant/mutations`` and
+``POST /_sandbox/delta/expire``; the Oomnitza server ``POST /_sandbox/portions/{portion}/cancel``,
+an operator cancelling a bulk run. The README lists them all.
 Stands alone: imports nothing from the rest of intune_pipeline.
 """
 
