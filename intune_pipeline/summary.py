@@ -33,17 +33,22 @@ def run_summary(result: dg.ExecuteInProcessResult) -> str:
     }
     lines = [f"Sync run {result.run_id}: {'succeeded' if result.success else 'FAILED'}"]
     lines += [f"  {name:<10} {count:>8}" for name, count in counts.items()]
+    for check in result.get_asset_check_evaluations():
+        if not check.passed:
+            lines.append(f"  check {check.check_name} failed: {check.description}")
     for event in result.all_events:
         if event.is_step_failure:
-            lines.append(f"  {event.step_key} failed: {root_cause(event.step_failure_data.error)}")
+            error = root_cause(event.step_failure_data.error)
+            if error.cls_name != "DagsterAssetCheckFailedError":  # said above, with the numbers
+                lines.append(f"  {event.step_key} failed: {error.message.strip()}")
     return "\n".join(lines)
 
 
-def root_cause(error) -> str:
-    """The innermost error's message: Dagster wraps what the pipeline raised."""
+def root_cause(error):
+    """The innermost error: Dagster wraps what the pipeline raised."""
     while error.cause is not None:
         error = error.cause
-    return error.message.strip()
+    return error
 
 
 def oomnitza_holdings(defs: dg.Definitions) -> str:

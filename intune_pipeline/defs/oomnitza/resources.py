@@ -1,5 +1,6 @@
 """The Oomnitza connection and the integration's own settings, configured from the environment."""
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -31,6 +32,7 @@ class IntegrationSettings(dg.ConfigurableResource):
     role_id: int
     intune_user_id_field: str
     batch_size: int = 500
+    max_rejected_share: float = 0.1
 
 
 def oomnitza_resources_from_env() -> dict:
@@ -43,5 +45,6 @@ def oomnitza_resources_from_env() -> dict:
         "integration": IntegrationSettings(
             role_id=dg.EnvVar.int("OOMNITZA_ROLE_ID"),
             intune_user_id_field=dg.EnvVar("OOMNITZA_INTUNE_USER_ID_FIELD"),
+            max_rejected_share=float(os.environ.get("INTUNE_PIPELINE_MAX_REJECTED_SHARE", "0.1")),
         ),
     }

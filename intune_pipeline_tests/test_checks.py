@@ -1,0 +1,37 @@
+"""Asset checks on the Oomnitza user frame, in real runs against the sandbox."""
+
+import dagster as dg
+
+from intune_pipeline.definitions import build_defs
+
+
+def run(instance) -> dg.ExecuteInProcessResult:
+    job = build_defs().resolve_job_def("intune_user_sync")
+    return job.execute_in_process(instance=instance, raise_on_error=False)
+
+
+def evaluations(result: dg.ExecuteInProcessResult) -> dict:
+    return {e.check_name: e for e in result.get_asset_check_evaluations()}
+
+
+def test_sync_keys_are_unique_and_the_colliding_users_are_named(sandbox_env, instance):
+    result = run(instance)
+    assert result.success
+    check = evaluations(result)["sync_keys_unique"]
+    assert check.passed
+    assert check.metadata["colliding_users_skipped"].value >= 2
+    assert "@" in check.metadata["colliding"].value
+
+
+def test_too_many_rejections_block_the_load_and_say_why(sandbox_env, instance, monkeypatch):
+    monkeypatch.setenv("INTUNE_PIPELINE_MAX_REJECTED_SHARE", "0")
+    result = run(instance)
+    assert not result.success
+    check = evaluations(result)["rejected_share_under_threshold"]
+    assert not check.passed
+    assert "above the 0% limit" in check.description and "load is blocked" in check.description
+    assert check.metadata["rejected"].value > 0
+    assert "oomnitza_load" not in {
+        e.asset_key.to_user_string() for e in result.get_asset_materialization_events()
+    }
+    assert sandbox_env.oomnitza_users() == []
