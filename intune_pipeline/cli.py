@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 
+from intune_pipeline.defs.jobs import sync_job_name
 from intune_pipeline.environment import (
     SandboxProcess,
     configured_settings,
@@ -18,8 +19,7 @@ from intune_pipeline.environment import (
     uses_sandbox,
 )
 from intune_pipeline.errors import PipelineError
-
-SYNC_JOB = "intune_user_sync"
+from intune_pipeline.settings import SETTINGS_VARIABLE, settings_path
 
 
 def connect(args, stack: ExitStack, project: Path) -> tuple[dict[str, str], bool]:
@@ -38,28 +38,39 @@ def connect(args, stack: ExitStack, project: Path) -> tuple[dict[str, str], bool
         )
         settings.update(process.settings)
     settings["DAGSTER_HOME"] = str(dagster_home(project))
+    settings.setdefault(SETTINGS_VARIABLE, str(settings_path(project).resolve()))
     return settings, sandbox
 
 
 def sync(args) -> int:
-    """One headless run of the sync job, recorded in the project's Dagster instance."""
+    """One headless run of each integration's sync job, recorded in the project's instance."""
     project = Path.cwd()
     with ExitStack() as stack:
         settings, _ = connect(args, stack, project)
         os.environ.update(settings)
-        # Imported only now: the definitions read the connection settings when they load.
+        # Imported only now: the definitions read the settings file and environment on load.
         from dagster import DagsterInstance
 
         from intune_pipeline.definitions import build_defs
         from intune_pipeline.summary import oomnitza_holdings, run_summary
 
         defs = build_defs()
-        job = defs.resolve_job_def(SYNC_JOB)
+        failed = 0
         with DagsterInstance.get() as instance:
-            result = job.execute_in_process(instance=instance, raise_on_error=False)
-            print(run_summary(result))
-        print(oomnitza_holdings(defs))
-        return 0 if result.success else 1
+            for name in integration_names(defs, args.integration):
+                job = defs.resolve_job_def(sync_job_name(name))
+                result = job.execute_in_process(instance=instance, raise_on_error=False)
+                print(run_summary(result))
+                print(oomnitza_holdings(defs, name))
+                failed += not result.success
+        return 1 if failed else 0
+
+
+def integration_names(defs, wanted: str | None) -> list[str]:
+    names = [job.name.removesuffix("_sync") for job in defs.jobs]
+    if wanted and wanted not in names:
+        raise PipelineError(f"No integration {wanted!r} in the settings; there are {names}")
+    return [wanted] if wanted else names
 
 
 def run(args) -> int:
@@ -83,7 +94,11 @@ def run(args) -> int:
         wait_for_webserver(url, dagster)
         print(f"Dagster is up: {url}/asset-groups")
         if sandbox:
-            launch_first_sync(args.port, url)
+            from intune_pipeline.definitions import build_defs
+
+            os.environ.update(settings)
+            for name in integration_names(build_defs(), args.integration):
+                launch_first_sync(args.port, url, sync_job_name(name))
         return dagster.wait()
 
 
@@ -101,13 +116,13 @@ def wait_for_webserver(url: str, dagster: subprocess.Popen, timeout: float = 180
     raise PipelineError(f"The Dagster webserver did not answer at {url} within {timeout:.0f} s")
 
 
-def launch_first_sync(port: int, url: str) -> None:
+def launch_first_sync(port: int, url: str, job: str) -> None:
     """A fresh sandbox gets a first sync, so the UI shows a completed run from the start."""
     from dagster_graphql import DagsterGraphQLClient
 
     client = DagsterGraphQLClient("127.0.0.1", port_number=port)
     run_id = client.submit_job_execution(
-        SYNC_JOB, repository_location_name="intune_pipeline", repository_name="__repository__"
+        job, repository_location_name="intune_pipeline", repository_name="__repository__"
     )
     print(f"First sync launched: {url}/runs/{run_id}")
 
@@ -134,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument(
             "--prefill", type=float, default=0.0, help="share of users already in Oomnitza"
         )
+        command.add_argument("--integration", help="only this integration of the settings")
     commands.choices["run"].add_argument("--port", type=int, default=3000)
     args = parser.parse_args(argv)
     # A service manager's SIGTERM stops everything started here, as Ctrl-C does.

@@ -2,22 +2,14 @@
 
 import dagster as dg
 
-from intune_pipeline.defs.graph import assets as graph_assets
-from intune_pipeline.defs.graph.resources import graph_resource_from_env
-from intune_pipeline.defs.jobs import sync_job
-from intune_pipeline.defs.oomnitza import assets as oomnitza_assets
-from intune_pipeline.defs.oomnitza import checks as oomnitza_checks
-from intune_pipeline.defs.oomnitza.resources import oomnitza_resources_from_env
+from intune_pipeline.defs.integration import integration_defs
+from intune_pipeline.settings import Settings, load_settings, settings_path
 
 
-def build_defs() -> dg.Definitions:
-    """The definitions, with the connection settings of the current environment."""
-    return dg.Definitions(
-        assets=dg.load_assets_from_modules([graph_assets, oomnitza_assets]),
-        asset_checks=dg.load_asset_checks_from_modules([oomnitza_checks]),
-        jobs=[sync_job],
-        resources={"graph": graph_resource_from_env(), **oomnitza_resources_from_env()},
-    )
+def build_defs(settings: Settings | None = None) -> dg.Definitions:
+    """One set of assets, checks and a job per integration in the settings file."""
+    settings = settings or load_settings(settings_path())
+    return dg.Definitions.merge(*(integration_defs(i) for i in settings.integrations))
 
 
 defs = build_defs()

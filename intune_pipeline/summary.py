@@ -6,11 +6,11 @@ from intune_pipeline.errors import PipelineError
 
 
 def materializations(result: dg.ExecuteInProcessResult) -> dict[str, dict]:
-    """Each materialized asset's metadata values, by asset name."""
+    """Each materialized asset's metadata values, by asset name (without the integration)."""
     found = {}
     for event in result.get_asset_materialization_events():
         materialization = event.event_specific_data.materialization
-        found[materialization.asset_key.to_user_string()] = {
+        found[materialization.asset_key.path[-1]] = {
             key: value.value for key, value in materialization.metadata.items()
         }
     return found
@@ -31,7 +31,8 @@ def run_summary(result: dg.ExecuteInProcessResult) -> str:
         "skipped": mapped.get("skipped", 0) + load.get("skipped", 0),
         "failed": load.get("failed", 0),
     }
-    lines = [f"Sync run {result.run_id}: {'succeeded' if result.success else 'FAILED'}"]
+    verdict = "succeeded" if result.success else "FAILED"
+    lines = [f"Sync run {result.run_id} of {result.job_def.name}: {verdict}"]
     lines += [f"  {name:<10} {count:>8}" for name, count in counts.items()]
     for check in result.get_asset_check_evaluations():
         if not check.passed:
@@ -51,9 +52,9 @@ def root_cause(error):
     return error
 
 
-def oomnitza_holdings(defs: dg.Definitions) -> str:
-    """How many users Oomnitza holds now, read back through its API."""
-    wanted = {name: defs.resources[name] for name in ("oomnitza", "integration")}
+def oomnitza_holdings(defs: dg.Definitions, integration: str) -> str:
+    """How many users the integration's Oomnitza holds now, read back through its API."""
+    wanted = {name: defs.resources[f"{integration}_{name}"] for name in ("oomnitza", "integration")}
     try:
         with dg.build_resources(wanted) as resources, resources.oomnitza.client() as client:
             field = resources.integration.intune_user_id_field

@@ -2,12 +2,7 @@
 
 import dagster as dg
 
-from intune_pipeline.definitions import build_defs
-
-
-def run(instance) -> dg.ExecuteInProcessResult:
-    job = build_defs().resolve_job_def("intune_user_sync")
-    return job.execute_in_process(instance=instance, raise_on_error=False)
+from intune_pipeline_tests.runs import sync
 
 
 def evaluations(result: dg.ExecuteInProcessResult) -> dict:
@@ -15,7 +10,7 @@ def evaluations(result: dg.ExecuteInProcessResult) -> dict:
 
 
 def test_sync_keys_are_unique_and_the_colliding_users_are_named(sandbox_env, instance):
-    result = run(instance)
+    result = sync(instance)
     assert result.success
     check = evaluations(result)["sync_keys_unique"]
     assert check.passed
@@ -23,9 +18,8 @@ def test_sync_keys_are_unique_and_the_colliding_users_are_named(sandbox_env, ins
     assert "@" in check.metadata["colliding"].value
 
 
-def test_too_many_rejections_block_the_load_and_say_why(sandbox_env, instance, monkeypatch):
-    monkeypatch.setenv("INTUNE_PIPELINE_MAX_REJECTED_SHARE", "0")
-    result = run(instance)
+def test_too_many_rejections_block_the_load_and_say_why(sandbox_env, instance):
+    result = sync(instance, max_rejected_share=0.0)
     assert not result.success
     check = evaluations(result)["rejected_share_under_threshold"]
     assert not check.passed

@@ -19,7 +19,7 @@ ASSETS = {"graph_users_raw", "graph_users", "oomnitza_users", "oomnitza_load"}
 
 def project_copy(tmp_path: Path) -> Path:
     """A directory with the root files the commands read, so the test leaves the project alone."""
-    for name in ("dagster.yaml", "workspace.yaml"):
+    for name in ("dagster.yaml", "workspace.yaml", "integrations.yaml"):
         shutil.copy(PROJECT / name, tmp_path / name)
     return tmp_path
 
@@ -104,7 +104,7 @@ def test_run_shows_the_graph_and_a_completed_first_sync_and_stops_on_ctrl_c(tmp_
                 runs = graphql(port, RUNS)["runsOrError"]["results"]
             except httpx.TransportError:
                 continue
-            status = next((r["status"] for r in runs if r["jobName"] == "intune_user_sync"), None)
+            status = next((r["status"] for r in runs if r["jobName"] == "intune_users_sync"), None)
         assert status == "SUCCESS"
         nodes = {
             n["assetKey"]["path"][-1]: {d["path"][-1] for d in n["dependencyKeys"]}

@@ -5,14 +5,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from intune_pipeline.definitions import build_defs
 from intune_pipeline.summary import materializations
-
-
-def sync(instance, **run_config) -> dg.ExecuteInProcessResult:
-    job = build_defs().resolve_job_def("intune_user_sync")
-    config = {"ops": {"graph_users_raw": {"config": run_config}}} if run_config else None
-    return job.execute_in_process(instance=instance, run_config=config, raise_on_error=False)
+from intune_pipeline_tests.runs import sync
 
 
 def test_changes_flow_as_deltas_and_the_cursor_advances_only_after_success(
@@ -89,17 +83,17 @@ def test_a_full_read_can_be_asked_for(sandbox_env, instance):
 
 
 def test_on_delta_reads_the_filter_is_applied_here_and_leavers_of_it_are_listed(
-    sandbox_env, instance, monkeypatch
+    sandbox_env, instance
 ):
     sandbox = sandbox_env
-    monkeypatch.setenv("GRAPH_USER_FILTER", "accountEnabled eq true")
-    first = materializations(sync(instance))["graph_users_raw"]
+    users = {"filter": "accountEnabled eq true"}
+    first = materializations(sync(instance, users=users))["graph_users_raw"]
     enabled = [u for u in sandbox.graph_users if u.get("accountEnabled")]
     assert first["dagster/row_count"] == len(enabled)
     leaver, stayer = enabled[0], enabled[1]
     sandbox.update_user(leaver["id"], accountEnabled=False)
     sandbox.update_user(stayer["id"], jobTitle="Chief Sandbox Officer")
-    raw = materializations(sync(instance))["graph_users_raw"]
+    raw = materializations(sync(instance, users=users))["graph_users_raw"]
     assert raw["read"] == "delta" and raw["dagster/row_count"] == 1
     removed = {row.data["id"]: row.data["reason"] for row in raw["removed_users"].records}
     assert removed == {leaver["id"]: "out of scope"}

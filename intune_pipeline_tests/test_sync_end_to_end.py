@@ -4,9 +4,9 @@ from urllib.parse import parse_qs
 
 import dagster as dg
 
-from intune_pipeline.definitions import build_defs
 from intune_pipeline.summary import materializations
 from intune_pipeline.users.schemas import GRAPH_USER_PROPERTIES
+from intune_pipeline_tests.runs import sync
 
 ROLE = 25
 
@@ -38,9 +38,7 @@ def table_rows(value) -> list[dict]:
 
 
 def run_sync(instance, full_read: bool = False) -> dg.ExecuteInProcessResult:
-    config = {"ops": {"graph_users_raw": {"config": {"full_read": full_read}}}}
-    job = build_defs().resolve_job_def("intune_user_sync")
-    result = job.execute_in_process(instance=instance, run_config=config)
+    result = sync(instance, full_read=full_read)
     assert result.success
     return result
 

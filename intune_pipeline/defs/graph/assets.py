@@ -1,4 +1,4 @@
-"""Graph users: read from the tenant (in full or as changes), then validated."""
+"""Graph users of one integration: read from the tenant (in full or as changes), then validated."""
 
 import time
 
@@ -13,7 +13,6 @@ from intune_pipeline.users.schemas import GRAPH_USER_PROPERTIES, GraphUser
 from intune_pipeline.users.validation import validate_graph_users
 
 GRAPH_USER_TYPE, GRAPH_USER_COLUMNS = frame_type(GraphUser)
-LOAD = dg.AssetKey("oomnitza_load")
 
 
 class GraphReadConfig(dg.Config):
@@ -21,57 +20,71 @@ class GraphReadConfig(dg.Config):
     """Read every user even when a delta link from an earlier successful sync is known."""
 
 
-@dg.asset(group_name="graph", kinds={"azure", "pandas"})
-def graph_users_raw(
-    context: dg.AssetExecutionContext, config: GraphReadConfig, graph: GraphResource
-) -> pd.DataFrame:
-    """The tenant's users as Graph returns them: all of them, or those changed since last sync."""
-    started = time.monotonic()
-    user_filter = graph.parsed_filter()
-    select = list(GRAPH_USER_PROPERTIES)
-    if user_filter:  # delta reads evaluate the filter here, so its properties must come too
-        select += sorted(user_filter.properties - set(select))
-    link = None if config.full_read else delta_cursor(context.instance, LOAD)
-    with graph.client() as client:
-        read = read_users(client, select, graph.scope(), user_filter, link)
-    if read.note:
-        context.log.warning(read.note)
-    frame = pd.DataFrame.from_records(read.users)
-    removed = pd.DataFrame(list(read.removed.items()), columns=["id", "reason"])
-    context.add_output_metadata(
-        {
-            "dagster/row_count": len(frame),
-            "read": read.mode,
-            "removed": len(removed),
-            "removed_users": table(removed),
-            "fallback": read.note or "",
-            "scope": graph.scope().kind,
-            "filter": user_filter.text if user_filter else "",
-            READ_KEY: read.delta_link,
-            "seconds": round(time.monotonic() - started, 3),
-        }
-    )
-    return frame
+def graph_assets(name: str) -> list[dg.AssetsDefinition]:
+    """The Graph side of the integration called name; its assets are keyed under name/."""
+    graph_key = f"{name}_graph"
 
-
-@dg.asset(
-    group_name="graph",
-    kinds={"pandas", "pandera"},
-    dagster_type=GRAPH_USER_TYPE,
-    metadata=GRAPH_USER_COLUMNS,
-)
-def graph_users(context: dg.AssetExecutionContext, graph_users_raw: pd.DataFrame) -> pd.DataFrame:
-    """Graph users that pass the GraphUser schema; failing users are quarantined with reasons."""
-    users, rejections = validate_graph_users(graph_users_raw)
-    rejected = rejections["id"].nunique()
-    if rejected:
-        context.log.warning(f"{rejected} Graph users rejected; see 'rejections' in the metadata")
-    context.add_output_metadata(
-        {
-            "dagster/row_count": len(users),
-            "rejected": rejected,
-            "rejections": table(rejections),
-            "preview": preview(users),
-        }
+    @dg.asset(
+        key_prefix=[name],
+        group_name=name,
+        kinds={"azure", "pandas"},
+        required_resource_keys={graph_key},
     )
-    return users
+    def graph_users_raw(context: dg.AssetExecutionContext, config: GraphReadConfig) -> pd.DataFrame:
+        """The tenant's users as Graph returns them: all, or those changed since the last sync."""
+        graph: GraphResource = getattr(context.resources, graph_key)
+        started = time.monotonic()
+        user_filter = graph.parsed_filter()
+        select = list(GRAPH_USER_PROPERTIES)
+        if user_filter:  # delta reads evaluate the filter here, so its properties must come too
+            select += sorted(user_filter.properties - set(select))
+        load = dg.AssetKey([name, "oomnitza_load"])
+        link = None if config.full_read else delta_cursor(context.instance, load)
+        with graph.client() as client:
+            read = read_users(client, select, graph.scope(), user_filter, link)
+        if read.note:
+            context.log.warning(read.note)
+        frame = pd.DataFrame.from_records(read.users)
+        removed = pd.DataFrame(list(read.removed.items()), columns=["id", "reason"])
+        context.add_output_metadata(
+            {
+                "dagster/row_count": len(frame),
+                "read": read.mode,
+                "removed": len(removed),
+                "removed_users": table(removed),
+                "fallback": read.note or "",
+                "scope": graph.scope().kind,
+                "filter": user_filter.text if user_filter else "",
+                READ_KEY: read.delta_link,
+                "seconds": round(time.monotonic() - started, 3),
+            }
+        )
+        return frame
+
+    @dg.asset(
+        key_prefix=[name],
+        group_name=name,
+        kinds={"pandas", "pandera"},
+        dagster_type=GRAPH_USER_TYPE,
+        metadata=GRAPH_USER_COLUMNS,
+        ins={"graph_users_raw": dg.AssetIn(key_prefix=[name])},
+    )
+    def graph_users(
+        context: dg.AssetExecutionContext, graph_users_raw: pd.DataFrame
+    ) -> pd.DataFrame:
+        """Graph users that pass the GraphUser schema; failing ones are quarantined with reasons."""
+        users, rejections = validate_graph_users(graph_users_raw)
+        rejected = rejections["id"].nunique()
+        if rejected:
+            context.log.warning(f"{rejected} Graph users rejected; see 'rejections' in metadata")
+        context.add_output_metadata(
+            {
+                "dagster/row_count": len(users),
+                "rejected": rejected,
+                "rejections": table(rejections),
+                "preview": preview(users),
+            }
+        )
+        return users
+
+    return [graph_users_raw, graph_users]

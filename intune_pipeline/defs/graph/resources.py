@@ -1,15 +1,16 @@
 """The Microsoft Graph connection: cloud, app credentials, which users, and trust."""
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import dagster as dg
 
+from intune_pipeline.defs.values import deferred, optional
 from intune_pipeline.graph import GraphClient, GraphCredentials, TokenProvider, UserScope
 from intune_pipeline.graph.clouds import cloud_named, scope_for
 from intune_pipeline.graph.odata_filter import UserFilter, parse_filter
 from intune_pipeline.http import http_client, https_base_url, tls_context
+from intune_pipeline.settings import Integration
 
 
 class GraphResource(dg.ConfigurableResource):
@@ -56,23 +57,19 @@ class GraphResource(dg.ConfigurableResource):
             yield GraphClient(graph, TokenProvider(credentials, scope_for(graph), http), http)
 
 
-def optional(name: str):
-    """An environment variable that may be unset; when set, Dagster reads it at run time."""
-    return dg.EnvVar(name) if os.environ.get(name) else None
-
-
-def graph_resource_from_env() -> GraphResource:
+def graph_resource(integration: Integration) -> GraphResource:
+    graph, users = integration.graph, integration.users
     return GraphResource(
-        cloud=os.environ.get("ENTRA_CLOUD", "global"),
-        login_url=os.environ.get("ENTRA_LOGIN_URL"),
-        graph_url=os.environ.get("GRAPH_URL"),
-        tenant_id=dg.EnvVar("ENTRA_TENANT_ID"),
-        client_id=dg.EnvVar("ENTRA_CLIENT_ID"),
-        client_secret=optional("ENTRA_CLIENT_SECRET"),
-        certificate_path=os.environ.get("ENTRA_CLIENT_CERTIFICATE"),
-        private_key_path=os.environ.get("ENTRA_CLIENT_PRIVATE_KEY"),
-        ca_bundle=os.environ.get("INTUNE_PIPELINE_CA_BUNDLE"),
-        user_scope=os.environ.get("GRAPH_USER_SCOPE", "all"),
-        group_id=os.environ.get("GRAPH_GROUP_ID"),
-        user_filter=os.environ.get("GRAPH_USER_FILTER"),
+        cloud=graph.cloud,
+        login_url=optional(graph.login_url),
+        graph_url=optional(graph.graph_url),
+        tenant_id=deferred(graph.tenant_id),
+        client_id=deferred(graph.client_id),
+        client_secret=deferred(graph.client_secret),
+        certificate_path=optional(graph.certificate),
+        private_key_path=optional(graph.private_key),
+        ca_bundle=optional(graph.ca_bundle),
+        user_scope=users.scope,
+        group_id=optional(users.group_id),
+        user_filter=users.filter,
     )

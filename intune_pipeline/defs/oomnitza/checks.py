@@ -3,73 +3,81 @@
 import dagster as dg
 import pandas as pd
 
-from intune_pipeline.defs.oomnitza.assets import oomnitza_users
-from intune_pipeline.defs.oomnitza.resources import IntegrationSettings
 from intune_pipeline.users.mapping import SYNC_KEY
 
 
-def latest_metadata(instance: dg.DagsterInstance, asset: str) -> dict:
-    event = instance.get_latest_materialization_event(dg.AssetKey(asset))
+def latest_metadata(instance: dg.DagsterInstance, asset: dg.AssetKey) -> dict:
+    event = instance.get_latest_materialization_event(asset)
     metadata = event.asset_materialization.metadata if event else {}
     return {key: value.value for key, value in metadata.items()}
 
 
-@dg.asset_check(asset=oomnitza_users, description="Every sync-key value names one user only.")
-def sync_keys_unique(
-    context: dg.AssetCheckExecutionContext, oomnitza_users: pd.DataFrame
-) -> dg.AssetCheckResult:
-    """Shared addresses are common in real tenants; the users who share one are skipped."""
-    keys = oomnitza_users[SYNC_KEY]
-    duplicates = sorted(keys[keys.duplicated(keep=False)].unique())
-    skips = latest_metadata(context.instance, "oomnitza_users").get("skips")
-    colliding = [
-        row.data["userPrincipalName"]
-        for row in (skips.records if skips else [])
-        if "is shared by" in row.data["reason"]
-    ]
-    return dg.AssetCheckResult(
-        passed=not duplicates,
-        metadata={
-            "duplicate_keys": len(duplicates),
-            "colliding_users_skipped": len(colliding),
-            "colliding": dg.MetadataValue.md(", ".join(colliding[:200]) or "none"),
-        },
-        description=(
-            f"{SYNC_KEY} values shared by several users: {', '.join(duplicates[:20])}"
-            if duplicates
-            else f"Every {SYNC_KEY} is unique; {len(colliding)} users sharing one were skipped."
-        ),
-    )
+def oomnitza_checks(name: str) -> list[dg.AssetChecksDefinition]:
+    """Checks of the integration called name's Oomnitza user frame."""
+    frame = dg.AssetKey([name, "oomnitza_users"])
+    settings_key = f"{name}_integration"
 
+    def latest(context, asset: str) -> dict:
+        return latest_metadata(context.instance, dg.AssetKey([name, asset]))
 
-@dg.asset_check(
-    asset=oomnitza_users,
-    blocking=True,
-    description="The share of rejected users is under the threshold; above it the load waits.",
-)
-def rejected_share_under_threshold(
-    context: dg.AssetCheckExecutionContext, integration: IntegrationSettings
-) -> dg.AssetCheckResult:
-    """A sudden flood of rejections points at a broken source; loading it would help nobody."""
-    read = latest_metadata(context.instance, "graph_users_raw").get("dagster/row_count", 0)
-    rejected = sum(
-        latest_metadata(context.instance, asset).get("rejected", 0)
-        for asset in ("graph_users", "oomnitza_users")
-    )
-    share = rejected / read if read else 0.0
-    limit = integration.max_rejected_share
-    passed = share <= limit
-    verdict = "within" if passed else "above"
-    description = (
-        f"{rejected} of {read} users rejected ({share:.1%}), {verdict} the {limit:.0%} limit."
-    )
-    if not passed:
-        description += (
-            " The load is blocked. Read the 'rejections' metadata of graph_users and "
-            "oomnitza_users, fix the users in Entra, or raise INTUNE_PIPELINE_MAX_REJECTED_SHARE."
+    @dg.asset_check(asset=frame, description="Every sync-key value names one user only.")
+    def sync_keys_unique(
+        context: dg.AssetCheckExecutionContext, oomnitza_users: pd.DataFrame
+    ) -> dg.AssetCheckResult:
+        """Shared addresses are common in real tenants; the users who share one are skipped."""
+        keys = oomnitza_users[SYNC_KEY]
+        duplicates = sorted(keys[keys.duplicated(keep=False)].unique())
+        skips = latest(context, "oomnitza_users").get("skips")
+        colliding = [
+            row.data["userPrincipalName"]
+            for row in (skips.records if skips else [])
+            if "is shared by" in row.data["reason"]
+        ]
+        return dg.AssetCheckResult(
+            passed=not duplicates,
+            metadata={
+                "duplicate_keys": len(duplicates),
+                "colliding_users_skipped": len(colliding),
+                "colliding": dg.MetadataValue.md(", ".join(colliding[:200]) or "none"),
+            },
+            description=(
+                f"{SYNC_KEY} values shared by several users: {', '.join(duplicates[:20])}"
+                if duplicates
+                else f"Every {SYNC_KEY} is unique; {len(colliding)} users sharing one were skipped."
+            ),
         )
-    return dg.AssetCheckResult(
-        passed=passed,
-        metadata={"read": read, "rejected": rejected, "share": share, "limit": limit},
-        description=description,
+
+    @dg.asset_check(
+        asset=frame,
+        blocking=True,
+        description="The share of rejected users is under the threshold; above it the load waits.",
+        required_resource_keys={settings_key},
     )
+    def rejected_share_under_threshold(
+        context: dg.AssetCheckExecutionContext,
+    ) -> dg.AssetCheckResult:
+        """A sudden flood of rejections points at a broken source; loading it would help nobody."""
+        read = latest(context, "graph_users_raw").get("dagster/row_count", 0)
+        rejected = sum(
+            latest(context, asset).get("rejected", 0) for asset in ("graph_users", "oomnitza_users")
+        )
+        share = rejected / read if read else 0.0
+        limit = getattr(context.resources, settings_key).max_rejected_share
+        passed = share <= limit
+        verdict = "within" if passed else "above"
+        description = (
+            f"{rejected} of {read} users rejected ({share:.1%}), {verdict} the {limit:.0%} limit."
+        )
+        if not passed:
+            description += (
+                " The load is blocked. Read the 'rejections' metadata of graph_users and "
+                "oomnitza_users, fix the users in Entra, or raise max_rejected_share in the "
+                "settings file."
+            )
+        return dg.AssetCheckResult(
+            passed=passed,
+            metadata={"read": read, "rejected": rejected, "share": share, "limit": limit},
+            description=description,
+        )
+
+    return [sync_keys_unique, rejected_share_under_threshold]

@@ -1,13 +1,14 @@
 """The Oomnitza connection and the integration's own settings, configured from the environment."""
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import dagster as dg
 
+from intune_pipeline.defs.values import deferred, deferred_int, optional
 from intune_pipeline.http import http_client, https_base_url, tls_context
 from intune_pipeline.oomnitza import OomnitzaClient
+from intune_pipeline.settings import Integration
 
 
 class OomnitzaResource(dg.ConfigurableResource):
@@ -26,25 +27,36 @@ class OomnitzaResource(dg.ConfigurableResource):
 
 
 class IntegrationSettings(dg.ConfigurableResource):
-    """What the integration writes: the role of synced users and where the Graph id goes."""
+    """What the integration writes, and when it must stop: from its part of the settings file."""
 
-    connector_name: str = "Microsoft Intune users"
-    role_id: int
+    name: str
+    connector_name: str
+    status: str
+    missing: list[str] = []
+    role_id: int | None = None
     intune_user_id_field: str
+    preference: str = "create_and_update"
     batch_size: int = 500
     max_rejected_share: float = 0.1
 
 
-def oomnitza_resources_from_env() -> dict:
+def oomnitza_resources(integration: Integration) -> dict:
+    oomnitza = integration.oomnitza
     return {
         "oomnitza": OomnitzaResource(
-            url=dg.EnvVar("OOMNITZA_URL"),
-            api_token=dg.EnvVar("OOMNITZA_API_TOKEN"),
-            ca_bundle=dg.EnvVar("INTUNE_PIPELINE_CA_BUNDLE").get_value(),
+            url=deferred(oomnitza.url),
+            api_token=deferred(oomnitza.api_token),
+            ca_bundle=optional(oomnitza.ca_bundle),
         ),
         "integration": IntegrationSettings(
-            role_id=dg.EnvVar.int("OOMNITZA_ROLE_ID"),
-            intune_user_id_field=dg.EnvVar("OOMNITZA_INTUNE_USER_ID_FIELD"),
-            max_rejected_share=float(os.environ.get("INTUNE_PIPELINE_MAX_REJECTED_SHARE", "0.1")),
+            name=integration.name,
+            connector_name=f"intune-pipeline {integration.name}",
+            status=integration.status,
+            missing=integration.missing(),
+            role_id=deferred_int(integration.role) if integration.role is not None else None,
+            intune_user_id_field=deferred(oomnitza.intune_user_id_field),
+            preference=integration.preference,
+            batch_size=integration.batch_size,
+            max_rejected_share=integration.max_rejected_share,
         ),
     }

@@ -1,0 +1,24 @@
+"""Everything one integration of the settings file adds to the code location."""
+
+import dagster as dg
+
+from intune_pipeline.defs.graph.assets import graph_assets
+from intune_pipeline.defs.graph.resources import graph_resource
+from intune_pipeline.defs.jobs import sync_job
+from intune_pipeline.defs.oomnitza.assets import oomnitza_assets
+from intune_pipeline.defs.oomnitza.checks import oomnitza_checks
+from intune_pipeline.defs.oomnitza.resources import oomnitza_resources
+from intune_pipeline.settings import Integration
+
+
+def integration_defs(integration: Integration) -> dg.Definitions:
+    """Its assets (a group of its own), checks, resources and sync job, all under its name."""
+    name = integration.name
+    resources = {f"{name}_graph": graph_resource(integration)}
+    resources.update({f"{name}_{k}": v for k, v in oomnitza_resources(integration).items()})
+    return dg.Definitions(
+        assets=[*graph_assets(name), *oomnitza_assets(name)],
+        asset_checks=oomnitza_checks(name),
+        jobs=[sync_job(name, integration.status)],
+        resources=resources,
+    )

@@ -1,0 +1,238 @@
+"""The integration settings file: a YAML file a data engineer can read, review and trust.
+
+Each integration connects one Entra tenant to one Oomnitza instance. Values are literal, or
+`{env: NAME}` to read an environment variable at run time; secrets may only be given that way.
+Mistakes are reported all at once, each with its line, the setting and how to fix it.
+"""
+
+import os
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from intune_pipeline.errors import ConfigError
+
+DEFAULT_FILE = "integrations.yaml"
+SETTINGS_VARIABLE = "INTUNE_PIPELINE_SETTINGS"
+
+
+class Env(BaseModel):
+    """A value read from an environment variable when a run starts."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    env: Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+
+
+def env_reference(value) -> Env:
+    if isinstance(value, dict) and set(value) == {"env"}:
+        try:
+            return Env.model_validate(value)
+        except ValidationError:
+            pass
+    raise ValueError("write {env: VARIABLE_NAME}, naming an environment variable")
+
+
+def text_or_env(value):
+    if isinstance(value, dict):
+        return env_reference(value)
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return str(value)
+    raise ValueError("give text, or {env: VARIABLE_NAME} to read it from the environment")
+
+
+def secret(value) -> Env:
+    if not isinstance(value, dict):
+        raise ValueError(
+            "a secret is never written in the settings file: write {env: VARIABLE_NAME} and "
+            "set that variable where the pipeline runs"
+        )
+    return env_reference(value)
+
+
+def whole_number_or_env(value):
+    if isinstance(value, dict):
+        return env_reference(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    raise ValueError("give the id (a whole number) of an Oomnitza role, or {env: VARIABLE_NAME}")
+
+
+Text = Annotated[str | Env, PlainValidator(text_or_env)]
+Secret = Annotated[Env, PlainValidator(secret)]  # never literal: the file is reviewed, committed
+RoleId = Annotated[int | Env, PlainValidator(whole_number_or_env)]
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class GraphSettings(Section):
+    cloud: Literal["global", "usgov", "usgov-dod", "china"] = "global"
+    login_url: Text | None = None
+    graph_url: Text | None = None
+    tenant_id: Text
+    client_id: Text
+    client_secret: Secret | None = None
+    certificate: Text | None = None
+    private_key: Text | None = None
+    ca_bundle: Text | None = None
+
+    @model_validator(mode="after")
+    def one_credential(self):
+        if not (self.client_secret or self.certificate):
+            raise ValueError(
+                "give client_secret: {env: NAME}, or certificate and private_key (PEM paths)"
+            )
+        if bool(self.certificate) != bool(self.private_key):
+            raise ValueError("certificate sign-in needs both certificate and private_key")
+        return self
+
+
+class UserSettings(Section):
+    scope: Literal["all", "intune", "group"] = "all"
+    group_id: Text | None = Field(None, validate_default=True)
+    filter: str | None = None
+
+    @field_validator("group_id")
+    @classmethod
+    def group_needs_an_id(cls, value, info: ValidationInfo):
+        if info.data.get("scope") == "group" and not value:
+            raise ValueError("scope group needs group_id, the Object ID of the Entra group")
+        return value
+
+    @field_validator("filter")
+    @classmethod
+    def graph_can_evaluate(cls, value):
+        if value:
+            from intune_pipeline.graph.odata_filter import parse_filter
+
+            try:
+                parse_filter(value, "filter")
+            except ConfigError as error:
+                raise ValueError(str(error)) from None
+        return value
+
+
+class OomnitzaSettings(Section):
+    url: Text
+    api_token: Secret
+    ca_bundle: Text | None = None
+    intune_user_id_field: Text
+
+
+class Integration(Section):
+    """One tenant to one Oomnitza instance, with its own assets, job and history."""
+
+    name: str
+    launched: bool = False
+    graph: GraphSettings
+    users: UserSettings = UserSettings()
+    oomnitza: OomnitzaSettings
+    role: RoleId | None = None
+    preference: Literal["create_and_update", "create_only", "update_only"] = "create_and_update"
+    max_rejected_share: Annotated[float, Field(ge=0, le=1)] = 0.1
+    batch_size: Annotated[int, Field(ge=1, le=10_000)] = 500
+
+    @field_validator("name")
+    @classmethod
+    def usable_in_asset_keys(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", value):
+            raise ValueError(
+                f"{value!r} will not do: it names the integration's assets and jobs, so use "
+                "lower-case letters, digits and _ (up to 40, starting with a letter), e.g. contoso"
+            )
+        return value
+
+    def missing(self) -> list[str]:
+        """What keeps the integration in Draft, in Oomnitza's words."""
+        return [] if self.role is not None else ["a Role (role: the id of an Oomnitza role)"]
+
+    @property
+    def status(self) -> str:
+        return "launched" if self.launched and not self.missing() else "draft"
+
+
+class Settings(Section):
+    integrations: list[Integration] = Field(min_length=1)
+
+    @field_validator("integrations")
+    @classmethod
+    def unique_names(cls, integrations):
+        names = [integration.name for integration in integrations]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            raise ValueError(f"integration names must differ; used twice: {', '.join(twice)}")
+        return integrations
+
+
+def settings_path(project: Path | None = None) -> Path:
+    named = os.environ.get(SETTINGS_VARIABLE)
+    return Path(named) if named else (project or Path.cwd()) / DEFAULT_FILE
+
+
+def load_settings(path: Path) -> Settings:
+    """The settings in a file, or one ConfigError listing every mistake with its line."""
+    try:
+        text = path.read_text()
+    except OSError as error:
+        raise ConfigError(
+            f"Cannot read the settings file {path} ({error.strerror}). Create it from "
+            f"{DEFAULT_FILE} in the project, or point {SETTINGS_VARIABLE} at it."
+        ) from error
+    try:
+        tree = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path} is not valid YAML: {error}") from error
+    try:
+        return Settings.model_validate(data or {})
+    except ValidationError as error:
+        problems = [
+            f"  {path}:{line_of(tree, e['loc'])}: {where(e['loc'])}: {advice(e)}"
+            for e in error.errors()
+        ]
+    count = "A mistake" if len(problems) == 1 else f"{len(problems)} mistakes"
+    raise ConfigError(f"{count} in the settings:\n" + "\n".join(problems))
+
+
+def where(loc: tuple) -> str:
+    """integrations[0].graph.tenant_id, as a person would point at it."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "the file"
+
+
+def advice(error: dict) -> str:
+    if error["type"] == "missing":
+        return "is required but missing"
+    if error["type"] == "extra_forbidden":
+        return "is not a setting; check its spelling and indentation"
+    return error["msg"].removeprefix("Value error, ")
+
+
+def line_of(tree, loc: tuple) -> int:
+    node = tree
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            found = next((value for key, value in node.value if key.value == part), None)
+            if found is None:
+                break
+            node = found
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
+            node = node.value[part]
+    return (node.start_mark.line + 1) if node is not None else 1

@@ -1,0 +1,30 @@
+"""Running an integration's sync job in-process, with the example settings or changes to them."""
+
+import dagster as dg
+
+from intune_pipeline.definitions import build_defs
+from intune_pipeline.settings import load_settings, settings_path
+
+INTEGRATION = "intune_users"  # the one integration of the example settings file
+
+
+def example_settings(**changes):
+    """The project's integrations.yaml, with changes to its integration's settings."""
+    settings = load_settings(settings_path())
+    integration = settings.integrations[0]
+    for name, value in changes.items():
+        section = getattr(integration, name, None)
+        if isinstance(value, dict) and section is not None and hasattr(section, "model_copy"):
+            value = section.model_copy(update=value)
+        integration = integration.model_copy(update={name: value})
+    return settings.model_copy(update={"integrations": [integration]})
+
+
+def sync(instance, full_read: bool | None = None, **changes) -> dg.ExecuteInProcessResult:
+    """One run of the sync job; changes alter the settings, full_read configures the read."""
+    job = build_defs(example_settings(**changes)).resolve_job_def(f"{INTEGRATION}_sync")
+    config = None
+    if full_read is not None:
+        op = f"{INTEGRATION}__graph_users_raw"
+        config = {"ops": {op: {"config": {"full_read": full_read}}}}
+    return job.execute_in_process(instance=instance, run_config=config, raise_on_error=False)
