@@ -23,6 +23,10 @@ from pydantic import (
 )
 
 from intune_pipeline.errors import ConfigError
+from intune_pipeline.settings_mappings import custom_mappings
+from intune_pipeline.users.mapping import STANDARD_MAPPINGS
+from intune_pipeline.users.mapping_engine import with_custom
+from intune_pipeline.users.mapping_specs import Mapping
 
 DEFAULT_FILE = "integrations.yaml"
 SETTINGS_VARIABLE = "INTUNE_PIPELINE_SETTINGS"
@@ -72,6 +76,7 @@ def whole_number_or_env(value):
 Text = Annotated[str | Env, PlainValidator(text_or_env)]
 Secret = Annotated[Env, PlainValidator(secret)]  # never literal: the file is reviewed, committed
 RoleId = Annotated[int | Env, PlainValidator(whole_number_or_env)]
+Mappings = Annotated[tuple[Mapping, ...], PlainValidator(custom_mappings)]
 
 
 class Section(BaseModel):
@@ -140,6 +145,7 @@ class Integration(Section):
     graph: GraphSettings
     users: UserSettings = UserSettings()
     oomnitza: OomnitzaSettings
+    mappings: Mappings = ()
     role: RoleId | None = None
     preference: Literal["create_and_update", "create_only", "update_only"] = "create_and_update"
     max_rejected_share: Annotated[float, Field(ge=0, le=1)] = 0.1
@@ -154,6 +160,10 @@ class Integration(Section):
                 "lower-case letters, digits and _ (up to 40, starting with a letter), e.g. contoso"
             )
         return value
+
+    def all_mappings(self) -> tuple[Mapping, ...]:
+        """Oomnitza's standard mappings, with the custom ones added or overriding them."""
+        return with_custom(STANDARD_MAPPINGS, self.mappings)
 
     def missing(self) -> list[str]:
         """What keeps the integration in Draft, in Oomnitza's words."""

@@ -1,11 +1,15 @@
-"""Oomnitza's standard mappings, sync-key skips, and the bulk records they become."""
+"""Standard and custom mappings, sync-key skips, and the bulk records they become."""
 
+import re
 import uuid
 
 import pandas as pd
+import pytest
 
 from intune_pipeline.oomnitza.fields import bulk_records
-from intune_pipeline.users.mapping import map_users
+from intune_pipeline.users.mapping import STANDARD_MAPPINGS, map_users
+from intune_pipeline.users.mapping_engine import with_custom
+from intune_pipeline.users.mapping_specs import Constant, FirstOf, Mapping, Property
 from intune_pipeline.users.schemas import GRAPH_USER_PROPERTIES, OOMNITZA_USER_FIELDS
 from intune_pipeline.users.validation import validate_graph_users
 
@@ -78,7 +82,7 @@ def test_users_without_a_usable_sync_key_are_skipped_with_reasons():
     assert rejections.empty
     reasons = dict(zip(skipped["userPrincipalName"], skipped["reason"], strict=True))
     assert reasons["guest_fabrikam.com#EXT#@contoso.onmicrosoft.com"] == (
-        "no mail address, and Email is the sync key"
+        "no value for Email, the sync key"
     )
     assert (
         "shared@contoso.com is shared by kim@contoso.com, lee@contoso.com"
@@ -109,3 +113,38 @@ def test_bulk_records_use_internal_ids_and_leave_missing_values_out():
         "a1b2c3d4e5": source.iloc[0]["id"],
         "PERMISSIONS_ID": 25,
     }
+
+
+def test_custom_mappings_override_defaults_and_add_to_them():
+    upn = Property("userPrincipalName", ["if_address"])
+    email = Mapping("email", FirstOf([Property("mail"), Property("otherMails[0]"), upn]), ["lower"])
+    custom = [Mapping("position", Constant("Staff")), email, Mapping("cost", Constant(1))]
+    merged = with_custom(STANDARD_MAPPINGS, custom)
+    assert [m.target for m in merged] == [m.target for m in STANDARD_MAPPINGS] + ["cost"]
+    assert merged[1] is email and merged[0] is STANDARD_MAPPINGS[0]
+    with pytest.raises(ValueError, match="custom mappings fill email more than once; keep one"):
+        with_custom(STANDARD_MAPPINGS, [email, email])
+    source = graph_users(
+        {"userPrincipalName": "ann@contoso.com", "mail": "Ann@Contoso.com"},
+        {"userPrincipalName": "guest@contoso.com"},
+        {"userPrincipalName": "bo@contoso.com"},
+        {"userPrincipalName": "robot@contoso"},
+    ).assign(otherMails=[[], ["Guest@Fabrikam.com"], [], []])
+    users, rejections, skipped = map_users(source, role=25, mappings=merged[:-1])
+    assert rejections.empty and list(skipped["userPrincipalName"]) == ["robot@contoso"]
+    assert list(users["email"]) == ["ann@contoso.com", "guest@fabrikam.com", "bo@contoso.com"]
+    assert set(users["position"]) == {"Staff"}
+
+
+def test_mapping_targets_outside_the_model_are_refused_and_optional_ones_may_be_left_out():
+    source = graph_users({"userPrincipalName": "a@contoso.com", "mail": "a@contoso.com"})
+    for mappings, message in [
+        ((*STANDARD_MAPPINGS, Mapping("cost", Constant(1))), "fill cost, which the Oomnitza user"),
+        ((*STANDARD_MAPPINGS, Mapping("role", Constant(3))), "(the role is chosen separately)"),
+        (STANDARD_MAPPINGS[2:], "the mappings leave username, email unmapped; each is required"),
+    ]:
+        with pytest.raises(ValueError, match=re.escape(message)):
+            map_users(source, role=25, mappings=mappings)
+    fewer = [mapping for mapping in STANDARD_MAPPINGS if mapping.target != "position"]
+    users, _, _ = map_users(source, role=25, mappings=fewer)
+    assert list(users.columns) == OOMNITZA_USER_FIELDS and users.iloc[0]["position"] is None

@@ -13,11 +13,11 @@ from intune_pipeline.settings import Integration
 
 def integration_defs(integration: Integration) -> dg.Definitions:
     """Its assets (a group of its own), checks, resources and sync job, all under its name."""
-    name = integration.name
+    name, mappings = integration.name, integration.all_mappings()
     resources = {f"{name}_graph": graph_resource(integration)}
     resources.update({f"{name}_{k}": v for k, v in oomnitza_resources(integration).items()})
     return dg.Definitions(
-        assets=[*graph_assets(name), *oomnitza_assets(name)],
+        assets=[*graph_assets(name, mappings), *oomnitza_assets(name, mappings)],
         asset_checks=oomnitza_checks(name),
         jobs=[sync_job(name, integration.status)],
         resources=resources,

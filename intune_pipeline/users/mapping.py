@@ -1,48 +1,65 @@
-"""Oomnitza's standard mappings for the Microsoft Intune user integration."""
+"""Oomnitza's standard mappings for the Microsoft Intune user integration, and applying them."""
+
+from collections.abc import Sequence
 
 import pandas as pd
 
-from intune_pipeline.users.schemas import OomnitzaUser
+from intune_pipeline.users.mapping_engine import evaluate
+from intune_pipeline.users.mapping_specs import FirstOf, Mapping, Property
+from intune_pipeline.users.schemas import OOMNITZA_USER_FIELDS, OomnitzaUser
 from intune_pipeline.users.validation import split_valid
 
 SKIP_COLUMNS = ["id", "userPrincipalName", "reason"]
 SYNC_KEY = "email"  # Oomnitza's default sync key for users
+MAPPED_FIELDS = [name for name in OOMNITZA_USER_FIELDS if name != "role"]
+REQUIRED_FIELDS = [
+    name
+    for name, column in OomnitzaUser.to_schema().columns.items()
+    if name in MAPPED_FIELDS and not column.nullable
+]
+
+STANDARD_MAPPINGS = (
+    Mapping("username", Property("userPrincipalName")),
+    Mapping("email", Property("mail"), ("trim", "lower")),
+    Mapping("first_name", Property("givenName")),
+    Mapping("last_name", Property("surname")),
+    Mapping("full_name", Property("displayName")),
+    Mapping("position", Property("jobTitle")),
+    Mapping("address", Property("officeLocation")),
+    Mapping("phone_number", FirstOf((Property("mobilePhone"), Property("businessPhones[0]")))),
+    Mapping("intune_user_id", Property("id")),
+)
 
 
-def first_phone(phones) -> str | None:
-    return phones[0] if isinstance(phones, list) and phones else None
+def check_targets(mappings: Sequence[Mapping]) -> None:
+    targets = {mapping.target for mapping in mappings}
+    if unknown := sorted(targets - set(MAPPED_FIELDS)):
+        raise ValueError(
+            f"the mappings fill {', '.join(unknown)}, which the Oomnitza user model does not "
+            f"have (yet); map only {', '.join(MAPPED_FIELDS)} (the role is chosen separately)"
+        )
+    if unmapped := [name for name in REQUIRED_FIELDS if name not in targets]:
+        raise ValueError(
+            f"the mappings leave {', '.join(unmapped)} unmapped; each is required for every user"
+        )
 
 
 def map_users(
-    graph_users: pd.DataFrame, role: int
+    graph_users: pd.DataFrame, role: int, mappings: Sequence[Mapping] = STANDARD_MAPPINGS
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Map valid Graph users to Oomnitza users.
+    """Map valid Graph users to Oomnitza users with the mappings (by default the standard ones).
 
     Returns the Oomnitza users, the rejections (mapped values Oomnitza would not take) and the
     skipped users (no usable sync-key value), each row naming its Graph user.
     """
-    mapped = pd.DataFrame(
-        {
-            "username": graph_users["userPrincipalName"],
-            "email": graph_users["mail"].str.lower(),
-            "first_name": graph_users["givenName"],
-            "last_name": graph_users["surname"],
-            "full_name": graph_users["displayName"],
-            "position": graph_users["jobTitle"],
-            "address": graph_users["officeLocation"],
-            "phone_number": graph_users["mobilePhone"].fillna(
-                graph_users["businessPhones"].map(first_phone)
-            ),
-            "intune_user_id": graph_users["id"],
-            "role": role,
-        }
-    ).astype(object)
-    mapped["role"] = mapped["role"].astype("int64")
-    mapped = mapped.where(mapped.notna(), None)
+    check_targets(mappings)
+    mapped = evaluate(mappings, graph_users).reindex(columns=MAPPED_FIELDS).astype(object)
+    mapped = mapped.where(mapped.notna(), None)  # fields no mapping fills come in as NaN
+    mapped["role"] = pd.Series(role, index=mapped.index).astype("int64")
     who = graph_users[["id", "userPrincipalName"]]
 
     no_key = mapped[SYNC_KEY].isna()
-    skipped = [who[no_key].assign(reason="no mail address, and Email is the sync key")]
+    skipped = [who[no_key].assign(reason="no value for Email, the sync key")]
 
     keyed = mapped[~no_key]
     shared = keyed[SYNC_KEY].duplicated(keep=False)

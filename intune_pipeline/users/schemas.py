@@ -32,7 +32,8 @@ class GraphUser(pa.DataFrameModel):
     businessPhones: Series[object] = pa.Field(list_of_text=())
 
     class Config:
-        strict = True
+        # Custom mappings may read more properties; their values are checked once mapped.
+        strict = False
 
 
 class OomnitzaUser(pa.DataFrameModel):

@@ -2,6 +2,7 @@
 
 import math
 import re
+from collections.abc import Sequence
 
 import pandas as pd
 import pandera.pandas as pa
@@ -86,10 +87,11 @@ def split_valid(
     return model.validate(valid), rejections
 
 
-def tidy(raw: pd.DataFrame) -> pd.DataFrame:
-    """Graph's users as a frame of exactly the model's columns; blank text counts as missing."""
-    frame = raw.reindex(columns=GRAPH_USER_PROPERTIES).astype(object)
-    for column in GRAPH_USER_PROPERTIES:
+def tidy(raw: pd.DataFrame, extra: Sequence[str] = ()) -> pd.DataFrame:
+    """Graph's users as a frame of the model's columns and extra ones; blank text is missing."""
+    columns = [*GRAPH_USER_PROPERTIES, *(c for c in extra if c not in GRAPH_USER_PROPERTIES)]
+    frame = raw.reindex(columns=columns).astype(object)
+    for column in columns:
         if column == "businessPhones":
             continue
         texts = frame[column].map(lambda v: v.strip() if isinstance(v, str) else v)
@@ -100,8 +102,10 @@ def tidy(raw: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def validate_graph_users(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split raw Graph users into valid users and rejections."""
-    frame = tidy(raw)
+def validate_graph_users(
+    raw: pd.DataFrame, extra: Sequence[str] = ()
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split raw Graph users into valid users and rejections; extra properties are kept."""
+    frame = tidy(raw, extra)
     valid, rejections = split_valid(frame, GraphUser, frame)
     return valid.reset_index(drop=True), rejections

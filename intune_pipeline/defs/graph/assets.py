@@ -1,6 +1,7 @@
 """Graph users of one integration: read from the tenant (in full or as changes), then validated."""
 
 import time
+from collections.abc import Sequence
 
 import dagster as dg
 import pandas as pd
@@ -9,6 +10,8 @@ from intune_pipeline.defs.graph.cursor import READ_KEY, delta_cursor
 from intune_pipeline.defs.graph.resources import GraphResource
 from intune_pipeline.defs.metadata import frame_type, preview, table
 from intune_pipeline.graph import read_users
+from intune_pipeline.users.mapping_engine import properties_needed
+from intune_pipeline.users.mapping_specs import Mapping
 from intune_pipeline.users.schemas import GRAPH_USER_PROPERTIES, GraphUser
 from intune_pipeline.users.validation import validate_graph_users
 
@@ -20,9 +23,11 @@ class GraphReadConfig(dg.Config):
     """Read every user even when a delta link from an earlier successful sync is known."""
 
 
-def graph_assets(name: str) -> list[dg.AssetsDefinition]:
+def graph_assets(name: str, mappings: Sequence[Mapping]) -> list[dg.AssetsDefinition]:
     """The Graph side of the integration called name; its assets are keyed under name/."""
     graph_key = f"{name}_graph"
+    # Beyond the GraphUser model's properties, whatever the integration's mappings read.
+    extra = sorted(properties_needed(mappings) - set(GRAPH_USER_PROPERTIES))
 
     @dg.asset(
         key_prefix=[name],
@@ -35,7 +40,7 @@ def graph_assets(name: str) -> list[dg.AssetsDefinition]:
         graph: GraphResource = getattr(context.resources, graph_key)
         started = time.monotonic()
         user_filter = graph.parsed_filter()
-        select = list(GRAPH_USER_PROPERTIES)
+        select = [*GRAPH_USER_PROPERTIES, *extra]
         if user_filter:  # delta reads evaluate the filter here, so its properties must come too
             select += sorted(user_filter.properties - set(select))
         load = dg.AssetKey([name, "oomnitza_load"])
@@ -73,7 +78,7 @@ def graph_assets(name: str) -> list[dg.AssetsDefinition]:
         context: dg.AssetExecutionContext, graph_users_raw: pd.DataFrame
     ) -> pd.DataFrame:
         """Graph users that pass the GraphUser schema; failing ones are quarantined with reasons."""
-        users, rejections = validate_graph_users(graph_users_raw)
+        users, rejections = validate_graph_users(graph_users_raw, extra)
         rejected = rejections["id"].nunique()
         if rejected:
             context.log.warning(f"{rejected} Graph users rejected; see 'rejections' in metadata")

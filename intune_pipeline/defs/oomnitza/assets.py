@@ -1,5 +1,7 @@
 """Oomnitza users of one integration: mapped from Graph users, then loaded as one bulk portion."""
 
+from collections.abc import Sequence
+
 import dagster as dg
 import pandas as pd
 
@@ -9,12 +11,13 @@ from intune_pipeline.defs.oomnitza.resources import IntegrationSettings, Oomnitz
 from intune_pipeline.errors import ConfigError
 from intune_pipeline.oomnitza import bulk_records, upload_portion
 from intune_pipeline.users.mapping import SYNC_KEY, map_users
+from intune_pipeline.users.mapping_specs import Mapping
 from intune_pipeline.users.schemas import OomnitzaUser
 
 OOMNITZA_USER_TYPE, OOMNITZA_USER_COLUMNS = frame_type(OomnitzaUser)
 
 
-def oomnitza_assets(name: str) -> list[dg.AssetsDefinition]:
+def oomnitza_assets(name: str, mappings: Sequence[Mapping]) -> list[dg.AssetsDefinition]:
     """The Oomnitza side of the integration called name; its assets are keyed under name/."""
     oomnitza_key, settings_key = f"{name}_oomnitza", f"{name}_integration"
 
@@ -32,7 +35,7 @@ def oomnitza_assets(name: str) -> list[dg.AssetsDefinition]:
     ) -> pd.DataFrame:
         """Graph users mapped to Oomnitza users; users with no sync key are skipped."""
         integration: IntegrationSettings = getattr(context.resources, settings_key)
-        users, rejections, skipped = map_users(graph_users, integration.role_id or 0)
+        users, rejections, skipped = map_users(graph_users, integration.role_id or 0, mappings)
         if len(skipped):
             context.log.info(f"{len(skipped)} users skipped; see 'skips' in the metadata")
         context.add_output_metadata(

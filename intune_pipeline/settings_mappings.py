@@ -1,0 +1,68 @@
+"""Mappings as the settings file writes them, made into the mapping engine's specs.
+
+position: jobTitle                                # a Graph property
+phone_number: [mobilePhone, businessPhones[0]]    # the first that has a value
+full_name: {template: "{givenName} {surname}"}
+address: {constant: Head office}
+email: {first_of: [mail, otherMails[0]], transforms: [trim, lower]}
+"""
+
+from intune_pipeline.users.mapping import STANDARD_MAPPINGS, check_targets
+from intune_pipeline.users.mapping_engine import with_custom
+from intune_pipeline.users.mapping_specs import Constant, FirstOf, Mapping, Property, Template
+
+KINDS = ("property", "constant", "template", "first_of")
+
+
+def source(target: str, entry):
+    """A source from a property path, a list (a fallback chain) or a one-kind dict."""
+    if isinstance(entry, str):
+        return Property(entry)
+    if isinstance(entry, list):
+        return FirstOf(tuple(source(target, item) for item in entry))
+    if isinstance(entry, dict):
+        kinds = [kind for kind in KINDS if kind in entry]
+        if len(kinds) != 1 or set(entry) - {*kinds, "transforms"}:
+            raise ValueError(
+                f"mapping {target!r}: write one of {', '.join(KINDS)} (with transforms if "
+                f"wanted), not {', '.join(map(str, entry)) or 'nothing'}"
+            )
+        kind, value = kinds[0], entry[kinds[0]]
+        transforms = tuple(entry.get("transforms") or ())
+        if kind == "property":
+            return Property(value, transforms)
+        if kind == "template":
+            return Template(value, transforms)
+        if kind == "constant":
+            return Constant(value)
+        return FirstOf(tuple(source(target, item) for item in value or []))
+    raise ValueError(
+        f"mapping {target!r}: give a Graph property such as jobTitle, a list of them to try "
+        f"in order, or one of {', '.join(KINDS)}"
+    )
+
+
+def custom_mappings(entries) -> tuple[Mapping, ...]:
+    """The settings' mappings, all checked; every problem is named, not just the first."""
+    if entries is None:
+        return ()
+    if not isinstance(entries, dict):
+        raise ValueError("mappings maps Oomnitza field names to sources, e.g. position: jobTitle")
+    made, problems = [], []
+    for target, entry in entries.items():
+        try:
+            outer = entry.get("transforms", ()) if isinstance(entry, dict) else ()
+            inner = {k: v for k, v in entry.items() if k != "transforms"} if outer else entry
+            if outer and "constant" in inner:
+                inner, outer = entry, ()
+            made.append(Mapping(str(target), source(str(target), inner), tuple(outer)))
+        except (ValueError, TypeError) as error:
+            problems.append(str(error))
+    if not problems:
+        try:
+            check_targets(with_custom(STANDARD_MAPPINGS, made))
+        except ValueError as error:
+            problems.append(str(error))
+    if problems:
+        raise ValueError("; ".join(problems))
+    return tuple(made)
