@@ -9,8 +9,10 @@ import os
 import re
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
+from dagster._utils.schedules import is_valid_cron_string
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -137,6 +139,34 @@ class OomnitzaSettings(Section):
     intune_user_id_field: Text
 
 
+class ScheduleSettings(Section):
+    """When the sync runs: once a day at a quiet hour unless told otherwise."""
+
+    cron: str = "0 3 * * *"
+    timezone: str = "UTC"
+
+    @field_validator("cron")
+    @classmethod
+    def standard_cron(cls, value: str) -> str:
+        if not is_valid_cron_string(value):
+            raise ValueError(
+                f"{value!r} is not a cron expression: give five fields, minute hour day month "
+                "weekday, such as '0 3 * * *' for every day at 03:00"
+            )
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"{value!r} is not a time zone name; use one such as UTC or Europe/Oslo"
+            ) from None
+        return value
+
+
 class Integration(Section):
     """One tenant to one Oomnitza instance, with its own assets, job and history."""
 
@@ -144,8 +174,10 @@ class Integration(Section):
     launched: bool = False
     graph: GraphSettings
     users: UserSettings = UserSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
     oomnitza: OomnitzaSettings
     mappings: Mappings = ()
+    sync_keys: list[Literal["email", "username", "intune_user_id"]] = ["email"]
     role: RoleId | None = None
     preference: Literal["create_and_update", "create_only", "update_only"] = "create_and_update"
     max_rejected_share: Annotated[float, Field(ge=0, le=1)] = 0.1
@@ -165,9 +197,21 @@ class Integration(Section):
         """Oomnitza's standard mappings, with the custom ones added or overriding them."""
         return with_custom(STANDARD_MAPPINGS, self.mappings)
 
+    @field_validator("sync_keys")
+    @classmethod
+    def each_key_once(cls, keys: list[str]) -> list[str]:
+        if len(set(keys)) != len(keys):
+            raise ValueError("name each sync key once; the first matches, the next find renames")
+        return keys
+
     def missing(self) -> list[str]:
         """What keeps the integration in Draft, in Oomnitza's words."""
-        return [] if self.role is not None else ["a Role (role: the id of an Oomnitza role)"]
+        missing = []
+        if self.role is None:
+            missing.append("a Role (role: the id of an Oomnitza role)")
+        if not self.sync_keys:
+            missing.append("a sync key on a unique field (sync_keys: [email])")
+        return missing
 
     @property
     def status(self) -> str:

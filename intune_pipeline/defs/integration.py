@@ -4,7 +4,7 @@ import dagster as dg
 
 from intune_pipeline.defs.graph.assets import graph_assets
 from intune_pipeline.defs.graph.resources import graph_resource
-from intune_pipeline.defs.jobs import sync_job
+from intune_pipeline.defs.jobs import sync_job, sync_schedule
 from intune_pipeline.defs.oomnitza.assets import oomnitza_assets
 from intune_pipeline.defs.oomnitza.checks import oomnitza_checks
 from intune_pipeline.defs.oomnitza.resources import oomnitza_resources
@@ -20,5 +20,6 @@ def integration_defs(integration: Integration) -> dg.Definitions:
         assets=[*graph_assets(name, mappings), *oomnitza_assets(name, mappings)],
         asset_checks=oomnitza_checks(name),
         jobs=[sync_job(name, integration.status)],
+        schedules=[sync_schedule(integration)],
         resources=resources,
     )

@@ -2,6 +2,8 @@
 
 import dagster as dg
 
+from intune_pipeline.settings import Integration
+
 INTEGRATION_TAG = "intune_pipeline/integration"  # the run queue allows one run per value
 
 
@@ -21,4 +23,19 @@ def sync_job(integration: str, status: str):
             f"Read {integration}'s users from Graph, validate and map them, and load Oomnitza "
             f"({status})."
         ),
+    )
+
+
+def sync_schedule(integration: Integration) -> dg.ScheduleDefinition:
+    """Running for a launched integration; a Draft one's is there, but stopped."""
+    launched, schedule = integration.status == "launched", integration.schedule
+    return dg.ScheduleDefinition(
+        name=f"{integration.name}_schedule",
+        job_name=sync_job_name(integration.name),
+        cron_schedule=schedule.cron,
+        execution_timezone=schedule.timezone,
+        default_status=(
+            dg.DefaultScheduleStatus.RUNNING if launched else dg.DefaultScheduleStatus.STOPPED
+        ),
+        description=f"{integration.name} at {schedule.cron} ({schedule.timezone})",
     )

@@ -11,6 +11,8 @@ from intune_pipeline.users.validation import split_valid
 
 SKIP_COLUMNS = ["id", "userPrincipalName", "reason"]
 SYNC_KEY = "email"  # Oomnitza's default sync key for users
+# Fields that hold one value per user in Oomnitza, so they can match records; with labels.
+SYNC_KEY_FIELDS = {"email": "Email", "username": "Username", "intune_user_id": "Intune User ID"}
 MAPPED_FIELDS = [name for name in OOMNITZA_USER_FIELDS if name != "role"]
 REQUIRED_FIELDS = [
     name
@@ -45,33 +47,40 @@ def check_targets(mappings: Sequence[Mapping]) -> None:
 
 
 def map_users(
-    graph_users: pd.DataFrame, role: int, mappings: Sequence[Mapping] = STANDARD_MAPPINGS
+    graph_users: pd.DataFrame,
+    role: int,
+    mappings: Sequence[Mapping] = STANDARD_MAPPINGS,
+    sync_key: str = SYNC_KEY,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Map valid Graph users to Oomnitza users with the mappings (by default the standard ones).
 
     Returns the Oomnitza users, the rejections (mapped values Oomnitza would not take) and the
-    skipped users (no usable sync-key value), each row naming its Graph user.
+    skipped users (no value for the sync key, or one shared with others), each row naming its
+    Graph user. sync_key is the first sync key, the one Oomnitza matches records on.
     """
+    label = SYNC_KEY_FIELDS[sync_key]
     check_targets(mappings)
     mapped = evaluate(mappings, graph_users).reindex(columns=MAPPED_FIELDS).astype(object)
     mapped = mapped.where(mapped.notna(), None)  # fields no mapping fills come in as NaN
     mapped["role"] = pd.Series(role, index=mapped.index).astype("int64")
     who = graph_users[["id", "userPrincipalName"]]
 
-    no_key = mapped[SYNC_KEY].isna()
-    skipped = [who[no_key].assign(reason="no value for Email, the sync key")]
+    no_key = mapped[sync_key].isna()
+    skipped = [who[no_key].assign(reason=f"no value for {label}, the sync key")]
 
     keyed = mapped[~no_key]
-    shared = keyed[SYNC_KEY].duplicated(keep=False)
+    # Case-blind, as Oomnitza matches addresses and user names.
+    folded = keyed[sync_key].str.casefold()
+    shared = folded.duplicated(keep=False)
     if shared.any():
-        owners = who.loc[keyed.index[shared]].assign(key=keyed.loc[shared, SYNC_KEY])
+        owners = who.loc[keyed.index[shared]].assign(key=folded[shared])
         names = owners.groupby("key")["userPrincipalName"].agg(", ".join)
         skipped.append(
             owners.assign(
                 reason=owners["key"].map(
                     lambda key: (
-                        f"e-mail address {key} is shared by {names[key]}; "
-                        "none of them is loaded until the address is unique"
+                        f"{label} {key} is shared by {names[key]}; "
+                        "none of them is loaded until it is unique"
                     )
                 )
             )[SKIP_COLUMNS]

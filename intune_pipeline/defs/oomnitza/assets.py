@@ -9,7 +9,7 @@ from intune_pipeline.defs.graph.cursor import CURSOR_KEY, latest_read_link
 from intune_pipeline.defs.metadata import frame_type, preview, table
 from intune_pipeline.defs.oomnitza.resources import IntegrationSettings, OomnitzaResource
 from intune_pipeline.errors import ConfigError
-from intune_pipeline.oomnitza import bulk_records, upload_portion
+from intune_pipeline.oomnitza import BULK_FIELD_IDS, bulk_records, upload_portion
 from intune_pipeline.users.mapping import SYNC_KEY, map_users
 from intune_pipeline.users.mapping_specs import Mapping
 from intune_pipeline.users.schemas import OomnitzaUser
@@ -35,13 +35,16 @@ def oomnitza_assets(name: str, mappings: Sequence[Mapping]) -> list[dg.AssetsDef
     ) -> pd.DataFrame:
         """Graph users mapped to Oomnitza users; users with no sync key are skipped."""
         integration: IntegrationSettings = getattr(context.resources, settings_key)
-        users, rejections, skipped = map_users(graph_users, integration.role_id or 0, mappings)
+        sync_key = (integration.sync_keys or [SYNC_KEY])[0]
+        users, rejections, skipped = map_users(
+            graph_users, integration.role_id or 0, mappings, sync_key
+        )
         if len(skipped):
             context.log.info(f"{len(skipped)} users skipped; see 'skips' in the metadata")
         context.add_output_metadata(
             {
                 "dagster/row_count": len(users),
-                "sync_key": SYNC_KEY,
+                "sync_keys": ", ".join(integration.sync_keys),
                 "skipped": len(skipped),
                 "skips": table(skipped),
                 "rejected": rejections["id"].nunique(),
@@ -69,12 +72,14 @@ def oomnitza_assets(name: str, mappings: Sequence[Mapping]) -> list[dg.AssetsDef
                 f"The integration {name} is in Draft and cannot load Oomnitza: it needs "
                 f"{'; '.join(integration.missing)}. Add that to the settings file."
             )
-        records = bulk_records(oomnitza_users, {"intune_user_id": integration.intune_user_id_field})
+        custom_fields = {"intune_user_id": integration.intune_user_id_field}
+        records = bulk_records(oomnitza_users, custom_fields)
+        field_ids = {**BULK_FIELD_IDS, **custom_fields}
         with oomnitza.client() as client:
             outcome = upload_portion(
                 client,
                 records,
-                sync_fields=[SYNC_KEY.upper()],
+                sync_fields=[field_ids[key] for key in integration.sync_keys],
                 connector_name=integration.connector_name,
                 batch_size=integration.batch_size,
                 insert_only=integration.preference == "create_only",

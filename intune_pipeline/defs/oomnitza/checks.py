@@ -20,12 +20,17 @@ def oomnitza_checks(name: str) -> list[dg.AssetChecksDefinition]:
     def latest(context, asset: str) -> dict:
         return latest_metadata(context.instance, dg.AssetKey([name, asset]))
 
-    @dg.asset_check(asset=frame, description="Every sync-key value names one user only.")
+    @dg.asset_check(
+        asset=frame,
+        description="Every sync-key value names one user only.",
+        required_resource_keys={settings_key},
+    )
     def sync_keys_unique(
         context: dg.AssetCheckExecutionContext, oomnitza_users: pd.DataFrame
     ) -> dg.AssetCheckResult:
         """Shared addresses are common in real tenants; the users who share one are skipped."""
-        keys = oomnitza_users[SYNC_KEY]
+        sync_key = (getattr(context.resources, settings_key).sync_keys or [SYNC_KEY])[0]
+        keys = oomnitza_users[sync_key].str.casefold()
         duplicates = sorted(keys[keys.duplicated(keep=False)].unique())
         skips = latest(context, "oomnitza_users").get("skips")
         colliding = [
@@ -41,9 +46,9 @@ def oomnitza_checks(name: str) -> list[dg.AssetChecksDefinition]:
                 "colliding": dg.MetadataValue.md(", ".join(colliding[:200]) or "none"),
             },
             description=(
-                f"{SYNC_KEY} values shared by several users: {', '.join(duplicates[:20])}"
+                f"{sync_key} values shared by several users: {', '.join(duplicates[:20])}"
                 if duplicates
-                else f"Every {SYNC_KEY} is unique; {len(colliding)} users sharing one were skipped."
+                else f"Every {sync_key} is unique; {len(colliding)} users sharing one were skipped."
             ),
         )
 

@@ -35,6 +35,7 @@ class IntegrationSettings(dg.ConfigurableResource):
     missing: list[str] = []
     role_id: int | None = None
     intune_user_id_field: str
+    sync_keys: list[str] = ["email"]
     preference: str = "create_and_update"
     batch_size: int = 500
     max_rejected_share: float = 0.1
@@ -56,6 +57,7 @@ def oomnitza_resources(integration: Integration) -> dict:
             role_id=deferred_int(integration.role) if integration.role is not None else None,
             intune_user_id_field=deferred(oomnitza.intune_user_id_field),
             preference=integration.preference,
+            sync_keys=integration.sync_keys,
             batch_size=integration.batch_size,
             max_rejected_share=integration.max_rejected_share,
         ),
