@@ -105,3 +105,24 @@ def test_names_must_differ(tmp_path):
 def test_an_unreadable_file_says_where_settings_come_from(tmp_path):
     with pytest.raises(ConfigError, match="INTUNE_PIPELINE_SETTINGS"):
         load_settings(tmp_path / "missing.yaml")
+
+
+def test_the_readmes_examples_are_valid_settings(tmp_path, monkeypatch):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    blocks = re.findall(r"```yaml\n(.*?)```", readme, re.S)
+    full = next(block for block in blocks if block.startswith("integrations:"))
+    mappings = next(block for block in blocks if block.startswith("mappings:"))
+    [integration] = load_settings(write(tmp_path, full)).integrations
+    assert integration.name == "intune_users"
+    example = MINIMAL + "    " + mappings.replace("\n", "\n    ").rstrip() + "\n"
+    [custom] = load_settings(write(tmp_path, example)).integrations
+    assert {m.target for m in custom.mappings} == {
+        "position",
+        "phone_number",
+        "full_name",
+        "address",
+        "first_name",
+        "email",
+    }
+    committed = Path(__file__).resolve().parents[1] / "integrations.yaml"
+    assert load_settings(committed).integrations[0].name == "intune_users"
