@@ -18,6 +18,15 @@ TOKEN = re.compile(
     r"|(?P<punct>[(),:]))"
 )
 COMPARISONS = {"eq", "ne", "gt", "ge", "lt", "le"}
+# Graph evaluates eq on these only with advanced query (Microsoft's per-property filter table).
+ADVANCED_EQUALITY = {
+    "officeLocation",
+    "companyName",
+    "mobilePhone",
+    "postalCode",
+    "streetAddress",
+    "preferredLanguage",
+}
 KEYWORDS = {"true": True, "false": False, "null": None}
 Test = Callable[[dict], bool]
 
@@ -63,9 +72,14 @@ def ordered(op: str, value, literal) -> bool:
 class Parser:
     def __init__(self, text: str, setting: str):
         self.text, self.setting = text, setting
-        self.tokens = [m.group().strip() for m in TOKEN.finditer(text)]
-        if "".join(self.tokens) != re.sub(r"\s+", "", text):
-            self.fail("it contains characters that are not part of a Graph filter")
+        self.tokens = []
+        position = 0
+        while text[position:].strip():
+            match = TOKEN.match(text, position)
+            if match is None:
+                self.fail(f"{text[position:].strip()[:20]!r} is not part of a Graph filter")
+            self.tokens.append(match.group().strip())
+            position = match.end()
         self.position = 0
         self.advanced = False
         self.properties: set[str] = set()
@@ -162,8 +176,9 @@ class Parser:
             return lambda user: any(same(lookup(user, path), v) for v in values)
         if op not in COMPARISONS:
             self.fail(f"{op!r} is not a comparison Graph knows")
-        self.advanced |= op == "ne"
         literal = self.literal()
+        # Conservative: asking for advanced query where Graph does not need it is harmless.
+        self.advanced |= op == "ne" or literal is None or path in ADVANCED_EQUALITY
         if op == "eq":
             return lambda user: same(lookup(user, path), literal)
         if op == "ne":
