@@ -26,6 +26,8 @@ from pydantic import (
 
 from intune_pipeline.errors import ConfigError
 from intune_pipeline.settings_mappings import custom_mappings
+from intune_pipeline.users.filter_rules import graph_filter
+from intune_pipeline.users.filter_specs import Rule, rules_from_settings
 from intune_pipeline.users.mapping import STANDARD_MAPPINGS
 from intune_pipeline.users.mapping_engine import with_custom
 from intune_pipeline.users.mapping_specs import Mapping
@@ -79,6 +81,7 @@ Text = Annotated[str | Env, PlainValidator(text_or_env)]
 Secret = Annotated[Env, PlainValidator(secret)]  # never literal: the file is reviewed, committed
 RoleId = Annotated[int | Env, PlainValidator(whole_number_or_env)]
 Mappings = Annotated[tuple[Mapping, ...], PlainValidator(custom_mappings)]
+Rules = Annotated[tuple[Rule, ...], PlainValidator(rules_from_settings)]
 
 
 class Section(BaseModel):
@@ -177,6 +180,7 @@ class Integration(Section):
     schedule: ScheduleSettings = ScheduleSettings()
     oomnitza: OomnitzaSettings
     mappings: Mappings = ()
+    filters: Rules = ()
     sync_keys: list[Literal["email", "username", "intune_user_id"]] = ["email"]
     role: RoleId | None = None
     preference: Literal["create_and_update", "create_only", "update_only"] = "create_and_update"
@@ -192,6 +196,15 @@ class Integration(Section):
                 "lower-case letters, digits and _ (up to 40, starting with a letter), e.g. contoso"
             )
         return value
+
+    def graph_filter(self) -> str | None:
+        """users.filter and the filter rules Graph can evaluate, as one $filter."""
+        parts = [part for part in (self.users.filter, graph_filter(self.filters)) if part]
+        return (
+            " and ".join(f"({part})" for part in parts)
+            if len(parts) > 1
+            else next(iter(parts), None)
+        )
 
     def all_mappings(self) -> tuple[Mapping, ...]:
         """Oomnitza's standard mappings, with the custom ones added or overriding them."""

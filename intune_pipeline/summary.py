@@ -25,6 +25,7 @@ def run_summary(result: dg.ExecuteInProcessResult) -> str:
     counts = {
         "users read": raw.get("dagster/row_count", 0),
         "rejected": graph_users.get("rejected", 0) + mapped.get("rejected", 0),
+        "filtered": graph_users.get("filtered_out", 0) + mapped.get("filtered_out", 0),
         "created": load.get("added", 0),
         "updated": load.get("updated", 0),
         "unchanged": load.get("unchanged", 0),

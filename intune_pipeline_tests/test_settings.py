@@ -124,5 +124,22 @@ def test_the_readmes_examples_are_valid_settings(tmp_path, monkeypatch):
         "first_name",
         "email",
     }
+    filters = next(block for block in blocks if block.startswith("filters:"))
+    example = MINIMAL + "    " + filters.replace("\n", "\n    ").rstrip() + "\n"
+    assert len(load_settings(write(tmp_path, example)).integrations[0].filters) == 6
     committed = Path(__file__).resolve().parents[1] / "integrations.yaml"
     assert load_settings(committed).integrations[0].name == "intune_users"
+
+
+def test_filter_rules_are_checked_and_combined_with_the_raw_filter(tmp_path):
+    text = MINIMAL + (
+        "    users: {filter: \"startsWith(mail,'a')\"}\n"
+        "    filters:\n"
+        "      - include: {field: accountEnabled, equals: true}\n"
+        "      - exclude: {field: displayName, regex: '^svc'}\n"
+    )
+    [integration] = load_settings(write(tmp_path, text)).integrations
+    assert integration.graph_filter() == "(startsWith(mail,'a')) and (accountEnabled eq true)"
+    bad = MINIMAL + "    filters:\n      - include: {field: mail, endswith: x}\n"
+    with pytest.raises(ConfigError, match=r"integrations\[0\]\.filters: .*unknown op 'endswith'"):
+        load_settings(write(tmp_path, bad))

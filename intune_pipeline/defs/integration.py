@@ -17,7 +17,10 @@ def integration_defs(integration: Integration) -> dg.Definitions:
     resources = {f"{name}_graph": graph_resource(integration)}
     resources.update({f"{name}_{k}": v for k, v in oomnitza_resources(integration).items()})
     return dg.Definitions(
-        assets=[*graph_assets(name, mappings), *oomnitza_assets(name, mappings)],
+        assets=[
+            *graph_assets(name, mappings, integration.filters),
+            *oomnitza_assets(name, mappings, integration.filters),
+        ],
         asset_checks=oomnitza_checks(name),
         jobs=[sync_job(name, integration.status)],
         schedules=[sync_schedule(integration)],

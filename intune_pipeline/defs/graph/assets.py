@@ -10,6 +10,8 @@ from intune_pipeline.defs.graph.cursor import READ_KEY, delta_cursor
 from intune_pipeline.defs.graph.resources import GraphResource
 from intune_pipeline.defs.metadata import frame_type, preview, table
 from intune_pipeline.graph import read_users
+from intune_pipeline.users.filter_rules import apply_rules, graph_properties
+from intune_pipeline.users.filter_specs import OOMNITZA, Rule
 from intune_pipeline.users.mapping_engine import properties_needed
 from intune_pipeline.users.mapping_specs import Mapping
 from intune_pipeline.users.schemas import GRAPH_USER_PROPERTIES, GraphUser
@@ -23,11 +25,16 @@ class GraphReadConfig(dg.Config):
     """Read every user even when a delta link from an earlier successful sync is known."""
 
 
-def graph_assets(name: str, mappings: Sequence[Mapping]) -> list[dg.AssetsDefinition]:
+def graph_assets(
+    name: str, mappings: Sequence[Mapping], rules: Sequence[Rule]
+) -> list[dg.AssetsDefinition]:
     """The Graph side of the integration called name; its assets are keyed under name/."""
     graph_key = f"{name}_graph"
-    # Beyond the GraphUser model's properties, whatever the integration's mappings read.
-    extra = sorted(properties_needed(mappings) - set(GRAPH_USER_PROPERTIES))
+    # Rules on mapped fields (oomnitza.email) run on the Oomnitza side, after mapping.
+    graph_rules = [rule for rule in rules if not rule.field.startswith(OOMNITZA)]
+    # Beyond the GraphUser model's properties, whatever the mappings and filter rules read.
+    wanted = properties_needed(mappings) | graph_properties(graph_rules)
+    extra = sorted(wanted - set(GRAPH_USER_PROPERTIES))
 
     @dg.asset(
         key_prefix=[name],
@@ -79,6 +86,8 @@ def graph_assets(name: str, mappings: Sequence[Mapping]) -> list[dg.AssetsDefini
     ) -> pd.DataFrame:
         """Graph users that pass the GraphUser schema; failing ones are quarantined with reasons."""
         users, rejections = validate_graph_users(graph_users_raw, extra)
+        users, effects = apply_rules(graph_rules, users)
+        users = users.reset_index(drop=True)
         rejected = rejections["id"].nunique()
         if rejected:
             context.log.warning(f"{rejected} Graph users rejected; see 'rejections' in metadata")
@@ -87,6 +96,8 @@ def graph_assets(name: str, mappings: Sequence[Mapping]) -> list[dg.AssetsDefini
                 "dagster/row_count": len(users),
                 "rejected": rejected,
                 "rejections": table(rejections),
+                "filtered_out": sum(effect["removed"] for effect in effects),
+                "filter_rules": table(pd.DataFrame(effects, columns=["rule", "removed"])),
                 "preview": preview(users),
             }
         )

@@ -71,5 +71,5 @@ def graph_resource(integration: Integration) -> GraphResource:
         ca_bundle=optional(graph.ca_bundle),
         user_scope=users.scope,
         group_id=optional(users.group_id),
-        user_filter=users.filter,
+        user_filter=integration.graph_filter(),
     )

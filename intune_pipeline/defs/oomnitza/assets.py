@@ -10,6 +10,8 @@ from intune_pipeline.defs.metadata import frame_type, preview, table
 from intune_pipeline.defs.oomnitza.resources import IntegrationSettings, OomnitzaResource
 from intune_pipeline.errors import ConfigError
 from intune_pipeline.oomnitza import BULK_FIELD_IDS, bulk_records, upload_portion
+from intune_pipeline.users.filter_rules import apply_rules
+from intune_pipeline.users.filter_specs import OOMNITZA, Rule
 from intune_pipeline.users.mapping import SYNC_KEY, map_users
 from intune_pipeline.users.mapping_specs import Mapping
 from intune_pipeline.users.schemas import OomnitzaUser
@@ -17,9 +19,12 @@ from intune_pipeline.users.schemas import OomnitzaUser
 OOMNITZA_USER_TYPE, OOMNITZA_USER_COLUMNS = frame_type(OomnitzaUser)
 
 
-def oomnitza_assets(name: str, mappings: Sequence[Mapping]) -> list[dg.AssetsDefinition]:
+def oomnitza_assets(
+    name: str, mappings: Sequence[Mapping], rules: Sequence[Rule]
+) -> list[dg.AssetsDefinition]:
     """The Oomnitza side of the integration called name; its assets are keyed under name/."""
     oomnitza_key, settings_key = f"{name}_oomnitza", f"{name}_integration"
+    mapped_rules = [rule for rule in rules if rule.field.startswith(OOMNITZA)]
 
     @dg.asset(
         key_prefix=[name],
@@ -39,6 +44,8 @@ def oomnitza_assets(name: str, mappings: Sequence[Mapping]) -> list[dg.AssetsDef
         users, rejections, skipped = map_users(
             graph_users, integration.role_id or 0, mappings, sync_key
         )
+        kept, effects = apply_rules(mapped_rules, users.add_prefix(OOMNITZA))
+        users = users.loc[kept.index].reset_index(drop=True)
         if len(skipped):
             context.log.info(f"{len(skipped)} users skipped; see 'skips' in the metadata")
         context.add_output_metadata(
@@ -49,6 +56,8 @@ def oomnitza_assets(name: str, mappings: Sequence[Mapping]) -> list[dg.AssetsDef
                 "skips": table(skipped),
                 "rejected": rejections["id"].nunique(),
                 "rejections": table(rejections),
+                "filtered_out": sum(effect["removed"] for effect in effects),
+                "filter_rules": table(pd.DataFrame(effects, columns=["rule", "removed"])),
                 "preview": preview(users),
             }
         )
