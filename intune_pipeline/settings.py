@@ -31,6 +31,7 @@ from intune_pipeline.users.filter_specs import Rule, rules_from_settings
 from intune_pipeline.users.mapping import STANDARD_MAPPINGS
 from intune_pipeline.users.mapping_engine import with_custom
 from intune_pipeline.users.mapping_specs import Mapping
+from intune_pipeline.users.roles import RoleRule, role_rules_from_settings
 
 DEFAULT_FILE = "integrations.yaml"
 SETTINGS_VARIABLE = "INTUNE_PIPELINE_SETTINGS"
@@ -82,6 +83,7 @@ Secret = Annotated[Env, PlainValidator(secret)]  # never literal: the file is re
 RoleId = Annotated[int | Env, PlainValidator(whole_number_or_env)]
 Mappings = Annotated[tuple[Mapping, ...], PlainValidator(custom_mappings)]
 Rules = Annotated[tuple[Rule, ...], PlainValidator(rules_from_settings)]
+RoleRules = Annotated[tuple[RoleRule, ...], PlainValidator(role_rules_from_settings)]
 
 
 class Section(BaseModel):
@@ -142,6 +144,28 @@ class OomnitzaSettings(Section):
     intune_user_id_field: Text
 
 
+class RoleSettings(Section):
+    """Rules that choose a user's role, first match wins, and the role of everyone else."""
+
+    default: RoleId | None = None
+    rules: RoleRules = ()
+
+
+def role_setting(value):
+    """A role id (or {env: NAME}), or {default: ..., rules: [...]}: one clear error either way."""
+    if isinstance(value, dict) and set(value) <= {"default", "rules"} and value:
+        try:
+            return RoleSettings.model_validate(value)
+        except ValidationError as error:
+            raise ValueError(
+                "; ".join(f"{where(e['loc'])}: {advice(e)}" for e in error.errors())
+            ) from None
+    return whole_number_or_env(value)
+
+
+Role = Annotated[int | Env | RoleSettings, PlainValidator(role_setting)]
+
+
 class ScheduleSettings(Section):
     """When the sync runs: once a day at a quiet hour unless told otherwise."""
 
@@ -182,7 +206,7 @@ class Integration(Section):
     mappings: Mappings = ()
     filters: Rules = ()
     sync_keys: list[Literal["email", "username", "intune_user_id"]] = ["email"]
-    role: RoleId | None = None
+    role: Role | None = None
     preference: Literal["create_and_update", "create_only", "update_only"] = "create_and_update"
     max_rejected_share: Annotated[float, Field(ge=0, le=1)] = 0.1
     batch_size: Annotated[int, Field(ge=1, le=10_000)] = 500
@@ -206,6 +230,12 @@ class Integration(Section):
             else next(iter(parts), None)
         )
 
+    def default_role(self) -> int | Env | None:
+        return self.role.default if isinstance(self.role, RoleSettings) else self.role
+
+    def role_rules(self) -> tuple[RoleRule, ...]:
+        return self.role.rules if isinstance(self.role, RoleSettings) else ()
+
     def all_mappings(self) -> tuple[Mapping, ...]:
         """Oomnitza's standard mappings, with the custom ones added or overriding them."""
         return with_custom(STANDARD_MAPPINGS, self.mappings)
@@ -220,8 +250,9 @@ class Integration(Section):
     def missing(self) -> list[str]:
         """What keeps the integration in Draft, in Oomnitza's words."""
         missing = []
-        if self.role is None:
-            missing.append("a Role (role: the id of an Oomnitza role)")
+        rules = isinstance(self.role, RoleSettings)
+        if self.role is None or (rules and self.role.default is None and not self.role.rules):
+            missing.append("a Role (role: the id of an Oomnitza role, or rules with a default)")
         if not self.sync_keys:
             missing.append("a sync key on a unique field (sync_keys: [email])")
         return missing

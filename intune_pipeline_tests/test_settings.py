@@ -127,6 +127,10 @@ def test_the_readmes_examples_are_valid_settings(tmp_path, monkeypatch):
     filters = next(block for block in blocks if block.startswith("filters:"))
     example = MINIMAL + "    " + filters.replace("\n", "\n    ").rstrip() + "\n"
     assert len(load_settings(write(tmp_path, example)).integrations[0].filters) == 6
+    roles = next(block for block in blocks if block.startswith("role:"))
+    example = MINIMAL + "    " + roles.replace("\n", "\n    ").rstrip() + "\n"
+    [with_roles] = load_settings(write(tmp_path, example)).integrations
+    assert with_roles.default_role() == 25 and len(with_roles.role_rules()) == 3
     committed = Path(__file__).resolve().parents[1] / "integrations.yaml"
     assert load_settings(committed).integrations[0].name == "intune_users"
 

@@ -18,8 +18,8 @@ def integration_defs(integration: Integration) -> dg.Definitions:
     resources.update({f"{name}_{k}": v for k, v in oomnitza_resources(integration).items()})
     return dg.Definitions(
         assets=[
-            *graph_assets(name, mappings, integration.filters),
-            *oomnitza_assets(name, mappings, integration.filters),
+            *graph_assets(name, mappings, integration.filters, integration.role_rules()),
+            *oomnitza_assets(name, mappings, integration.filters, integration.role_rules()),
         ],
         asset_checks=oomnitza_checks(name),
         jobs=[sync_job(name, integration.status)],

@@ -121,5 +121,15 @@ def in_scope_ids(client: GraphClient, scope: UserScope) -> set[str] | None:
     return None
 
 
+def group_memberships(client: GraphClient, groups: Sequence[str]) -> dict[str, list[str]]:
+    """For each user in any of the groups (nested groups count), the groups they are in."""
+    memberships: dict[str, list[str]] = {}
+    for group in groups:
+        for page in client.group_members(group, ["id"]):
+            for user in page:
+                memberships.setdefault(user["id"], []).append(group)
+    return memberships
+
+
 def unique(users: Iterable[dict]) -> list[dict]:
     return list({user["id"]: user for user in users}.values())

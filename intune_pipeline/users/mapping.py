@@ -48,7 +48,7 @@ def check_targets(mappings: Sequence[Mapping]) -> None:
 
 def map_users(
     graph_users: pd.DataFrame,
-    role: int,
+    role: int | pd.Series | None,
     mappings: Sequence[Mapping] = STANDARD_MAPPINGS,
     sync_key: str = SYNC_KEY,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -56,19 +56,27 @@ def map_users(
 
     Returns the Oomnitza users, the rejections (mapped values Oomnitza would not take) and the
     skipped users (no value for the sync key, or one shared with others), each row naming its
-    Graph user. sync_key is the first sync key, the one Oomnitza matches records on.
+    Graph user. sync_key is the first sync key, the one Oomnitza matches records on. role is
+    one role id for all, or each user's (see roles.roles_for); users without one are skipped.
     """
     label = SYNC_KEY_FIELDS[sync_key]
     check_targets(mappings)
     mapped = evaluate(mappings, graph_users).reindex(columns=MAPPED_FIELDS).astype(object)
     mapped = mapped.where(mapped.notna(), None)  # fields no mapping fills come in as NaN
-    mapped["role"] = pd.Series(role, index=mapped.index).astype("int64")
+    roles = role if isinstance(role, pd.Series) else pd.Series(role, index=mapped.index)
+    no_role = roles.isna()
+    mapped["role"] = roles.where(~no_role, 0).astype("int64")
     who = graph_users[["id", "userPrincipalName"]]
 
     no_key = mapped[sync_key].isna()
-    skipped = [who[no_key].assign(reason=f"no value for {label}, the sync key")]
+    skipped = [
+        who[no_key].assign(reason=f"no value for {label}, the sync key"),
+        who[no_role & ~no_key].assign(
+            reason="no role: no role rule matches and there is no default"
+        ),
+    ]
 
-    keyed = mapped[~no_key]
+    keyed = mapped[~no_key & ~no_role]
     # Case-blind, as Oomnitza matches addresses and user names.
     folded = keyed[sync_key].str.casefold()
     shared = folded.duplicated(keep=False)

@@ -10,10 +10,12 @@ from intune_pipeline.defs.graph.cursor import READ_KEY, delta_cursor
 from intune_pipeline.defs.graph.resources import GraphResource
 from intune_pipeline.defs.metadata import frame_type, preview, table
 from intune_pipeline.graph import read_users
+from intune_pipeline.graph.reads import group_memberships
 from intune_pipeline.users.filter_rules import apply_rules, graph_properties
 from intune_pipeline.users.filter_specs import OOMNITZA, Rule
 from intune_pipeline.users.mapping_engine import properties_needed
 from intune_pipeline.users.mapping_specs import Mapping
+from intune_pipeline.users.roles import GROUPS_COLUMN, RoleRule, groups_of
 from intune_pipeline.users.schemas import GRAPH_USER_PROPERTIES, GraphUser
 from intune_pipeline.users.validation import validate_graph_users
 
@@ -26,15 +28,19 @@ class GraphReadConfig(dg.Config):
 
 
 def graph_assets(
-    name: str, mappings: Sequence[Mapping], rules: Sequence[Rule]
+    name: str, mappings: Sequence[Mapping], rules: Sequence[Rule], role_rules: Sequence[RoleRule]
 ) -> list[dg.AssetsDefinition]:
     """The Graph side of the integration called name; its assets are keyed under name/."""
     graph_key = f"{name}_graph"
     # Rules on mapped fields (oomnitza.email) run on the Oomnitza side, after mapping.
     graph_rules = [rule for rule in rules if not rule.field.startswith(OOMNITZA)]
     # Beyond the GraphUser model's properties, whatever the mappings and filter rules read.
-    wanted = properties_needed(mappings) | graph_properties(graph_rules)
+    role_conditions = [rule.condition for rule in role_rules if rule.condition]
+    role_groups = groups_of(role_rules)
+    wanted = properties_needed(mappings) | graph_properties([*graph_rules, *role_conditions])
     extra = sorted(wanted - set(GRAPH_USER_PROPERTIES))
+    # Kept through validation; the groups column is made here, never asked of Graph.
+    kept = [*extra, GROUPS_COLUMN] if role_groups else extra
 
     @dg.asset(
         key_prefix=[name],
@@ -54,6 +60,10 @@ def graph_assets(
         link = None if config.full_read else delta_cursor(context.instance, load)
         with graph.client() as client:
             read = read_users(client, select, graph.scope(), user_filter, link)
+            memberships = group_memberships(client, role_groups)
+        if role_groups:
+            for user in read.users:
+                user[GROUPS_COLUMN] = memberships.get(user["id"], [])
         if read.note:
             context.log.warning(read.note)
         frame = pd.DataFrame.from_records(read.users)
@@ -85,7 +95,7 @@ def graph_assets(
         context: dg.AssetExecutionContext, graph_users_raw: pd.DataFrame
     ) -> pd.DataFrame:
         """Graph users that pass the GraphUser schema; failing ones are quarantined with reasons."""
-        users, rejections = validate_graph_users(graph_users_raw, extra)
+        users, rejections = validate_graph_users(graph_users_raw, kept)
         users, effects = apply_rules(graph_rules, users)
         users = users.reset_index(drop=True)
         rejected = rejections["id"].nunique()

@@ -14,13 +14,14 @@ from intune_pipeline.users.filter_rules import apply_rules
 from intune_pipeline.users.filter_specs import OOMNITZA, Rule
 from intune_pipeline.users.mapping import SYNC_KEY, map_users
 from intune_pipeline.users.mapping_specs import Mapping
+from intune_pipeline.users.roles import RoleRule, roles_for
 from intune_pipeline.users.schemas import OomnitzaUser
 
 OOMNITZA_USER_TYPE, OOMNITZA_USER_COLUMNS = frame_type(OomnitzaUser)
 
 
 def oomnitza_assets(
-    name: str, mappings: Sequence[Mapping], rules: Sequence[Rule]
+    name: str, mappings: Sequence[Mapping], rules: Sequence[Rule], role_rules: Sequence[RoleRule]
 ) -> list[dg.AssetsDefinition]:
     """The Oomnitza side of the integration called name; its assets are keyed under name/."""
     oomnitza_key, settings_key = f"{name}_oomnitza", f"{name}_integration"
@@ -41,9 +42,8 @@ def oomnitza_assets(
         """Graph users mapped to Oomnitza users; users with no sync key are skipped."""
         integration: IntegrationSettings = getattr(context.resources, settings_key)
         sync_key = (integration.sync_keys or [SYNC_KEY])[0]
-        users, rejections, skipped = map_users(
-            graph_users, integration.role_id or 0, mappings, sync_key
-        )
+        roles = roles_for(graph_users, role_rules, integration.role_id)
+        users, rejections, skipped = map_users(graph_users, roles, mappings, sync_key)
         kept, effects = apply_rules(mapped_rules, users.add_prefix(OOMNITZA))
         users = users.loc[kept.index].reset_index(drop=True)
         if len(skipped):
@@ -58,6 +58,7 @@ def oomnitza_assets(
                 "rejections": table(rejections),
                 "filtered_out": sum(effect["removed"] for effect in effects),
                 "filter_rules": table(pd.DataFrame(effects, columns=["rule", "removed"])),
+                "roles": table(users["role"].value_counts().rename_axis("role").reset_index()),
                 "preview": preview(users),
             }
         )

@@ -54,7 +54,9 @@ def oomnitza_resources(integration: Integration) -> dict:
             connector_name=f"intune-pipeline {integration.name}",
             status=integration.status,
             missing=integration.missing(),
-            role_id=deferred_int(integration.role) if integration.role is not None else None,
+            role_id=deferred_int(role)
+            if (role := integration.default_role()) is not None
+            else None,
             intune_user_id_field=deferred(oomnitza.intune_user_id_field),
             preference=integration.preference,
             sync_keys=integration.sync_keys,
