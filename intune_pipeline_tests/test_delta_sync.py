@@ -2,9 +2,11 @@
 
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dagster as dg
 
+from intune_pipeline.sandbox import Sandbox, SandboxConfig
 from intune_pipeline.summary import materializations
 from intune_pipeline_tests.runs import sync
 
@@ -110,3 +112,33 @@ def test_the_delta_cursor_survives_a_restart(sandbox_env, tmp_path):
         raw = materializations(sync(after_restart))["graph_users_raw"]
     assert raw["read"] == "delta"
     assert raw["dagster/row_count"] == len(changes["retitles"]) == 3
+
+
+def use(sandbox: Sandbox, monkeypatch) -> None:
+    for name, value in sandbox.env.items():
+        monkeypatch.setenv(name, value)
+
+
+def test_a_delta_link_for_another_graph_host_or_unknown_to_graph_means_a_full_read(
+    tmp_path, instance, monkeypatch
+):
+    with Sandbox(SandboxConfig(users=120, seed=5, state_dir=tmp_path / "first")) as first:
+        use(first, monkeypatch)
+        assert sync(instance).success
+        port = urlsplit(first.env["GRAPH_URL"]).port
+
+    # The same host, but a Graph that never issued the token: it answers 400.
+    config = SandboxConfig(users=80, seed=6, state_dir=tmp_path / "again", graph_port=port)
+    with Sandbox(config) as again:
+        use(again, monkeypatch)
+        raw = materializations(sync(instance))["graph_users_raw"]
+        assert raw["read"] == "full" and "refused the delta link" in raw["fallback"]
+        assert raw["dagster/row_count"] == 80
+
+    # Another Graph host: the link is neither followed nor sent anywhere.
+    with Sandbox(SandboxConfig(users=120, seed=5, state_dir=tmp_path / "other")) as other:
+        use(other, monkeypatch)
+        raw = materializations(sync(instance))["graph_users_raw"]
+        assert raw["read"] == "full" and "another Graph host" in raw["fallback"]
+        assert raw["dagster/row_count"] == 120
+        assert not [r for r in other.requests if "deltatoken" in r["query"] and r["status"] != 200]

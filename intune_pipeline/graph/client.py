@@ -129,8 +129,12 @@ class GraphClient:
             raise graph_error(response, body)
         return body
 
+    def is_graph_link(self, url: str) -> bool:
+        """Whether url points at the configured Graph host."""
+        return urlsplit(url)[:2] == self._origin
+
     def _check_origin(self, url: str) -> None:
-        if urlsplit(url)[:2] != self._origin:
+        if not self.is_graph_link(url):
             raise RemoteError(
                 f"Graph sent a link to {urlsplit(url).netloc!r}, which is not the configured Graph "
                 f"host {self._origin[1]!r}; the run stops so the access token is not sent there."

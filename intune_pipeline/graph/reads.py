@@ -55,12 +55,19 @@ def read_users(
 ) -> UserRead:
     """Changes since delta_link when there is one and Graph still honours it, else every user."""
     note = None
-    if delta_link:
+    if delta_link and not client.is_graph_link(delta_link):
+        # Kept from a sync against another Graph host, as after GRAPH_URL changed.
+        note = "The delta link kept from the last sync is for another Graph host; read every user."
+    elif delta_link:
         try:
             return read_changes(client, select, scope, user_filter, delta_link)
-        except DeltaExpired as error:
+        except RemoteError as error:
+            # An expired, unknown or malformed token: a full read is always correct.
+            if not isinstance(error, DeltaExpired) and error.status not in (400, 404, 410):
+                raise
             note = f"Graph refused the delta link ({error}); read every user instead."
-            log.warning(note)
+    if note:
+        log.warning(note)
     read = read_all(client, select, scope, user_filter)
     read.note = note
     return read
