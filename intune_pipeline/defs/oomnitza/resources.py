@@ -29,9 +29,7 @@ class OomnitzaResource(dg.ConfigurableResource):
 class IntegrationSettings(dg.ConfigurableResource):
     """What the integration writes, and when it must stop: from its part of the settings file."""
 
-    name: str
     connector_name: str
-    status: str
     missing: list[str] = []
     role_id: int | None = None
     intune_user_id_field: str
@@ -50,9 +48,7 @@ def oomnitza_resources(integration: Integration) -> dict:
             ca_bundle=optional(oomnitza.ca_bundle),
         ),
         "integration": IntegrationSettings(
-            name=integration.name,
             connector_name=f"intune-pipeline {integration.name}",
-            status=integration.status,
             missing=integration.missing(),
             role_id=deferred_int(role)
             if (role := integration.default_role()) is not None
