@@ -29,3 +29,19 @@ def test_too_many_rejections_block_the_load_and_say_why(sandbox_env, instance):
         e.asset_key.to_user_string() for e in result.get_asset_materialization_events()
     }
     assert sandbox_env.oomnitza_users() == []
+
+
+def test_a_draft_integration_runs_up_to_the_load_which_refuses_with_what_is_missing(
+    sandbox_env, instance
+):
+    result = sync(instance, role=None)
+    assert not result.success
+    done = {e.asset_key.path[-1] for e in result.get_asset_materialization_events()}
+    assert done == {"graph_users_raw", "graph_users", "oomnitza_users"}
+    [failure] = [event for event in result.all_events if event.is_step_failure]
+    error = failure.step_failure_data.error
+    while error.cause is not None:
+        error = error.cause
+    assert "is in Draft and cannot load Oomnitza" in error.message
+    assert "a Role (role: the id of an Oomnitza role" in error.message
+    assert sandbox_env.oomnitza_users() == []
