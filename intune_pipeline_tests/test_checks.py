@@ -45,3 +45,19 @@ def test_a_draft_integration_runs_up_to_the_load_which_refuses_with_what_is_miss
     assert "is in Draft and cannot load Oomnitza" in error.message
     assert "a Role (role: the id of an Oomnitza role" in error.message
     assert sandbox_env.oomnitza_users() == []
+
+
+def test_a_role_oomnitza_does_not_know_stops_the_load_before_anything_is_written(
+    sandbox_env, instance
+):
+    result = sync(instance, role=999)
+    assert not result.success
+    [failure] = [event for event in result.all_events if event.is_step_failure]
+    error = failure.step_failure_data.error
+    while error.cause is not None:
+        error = error.cause
+    assert "Oomnitza does not know the role 999, so nothing was written" in error.message
+    assert sandbox_env.oomnitza_users() == []
+    # A role it knows passes the same probe and the load goes ahead.
+    assert sync(instance, role=30).success
+    assert {user["role"] for user in sandbox_env.oomnitza_users()} == {30}

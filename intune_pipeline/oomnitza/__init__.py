@@ -1,7 +1,14 @@
 """The Oomnitza API: user reads and bulk portions with their run logs. Knows nothing of Dagster."""
 
-from intune_pipeline.oomnitza.bulk import PortionOutcome, upload_portion
+from intune_pipeline.oomnitza.bulk import PortionOutcome, unknown_roles, upload_portion
 from intune_pipeline.oomnitza.client import OomnitzaClient
 from intune_pipeline.oomnitza.fields import BULK_FIELD_IDS, bulk_records
 
-__all__ = ["BULK_FIELD_IDS", "OomnitzaClient", "PortionOutcome", "bulk_records", "upload_portion"]
+__all__ = [
+    "BULK_FIELD_IDS",
+    "OomnitzaClient",
+    "PortionOutcome",
+    "bulk_records",
+    "unknown_roles",
+    "upload_portion",
+]

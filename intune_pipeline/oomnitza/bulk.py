@@ -12,6 +12,7 @@ log = logging.getLogger(__name__)
 
 CONNECTOR_VERSION = "intune-pipeline/0.1"
 OUTCOMES = ("added", "updated", "unchanged", "skipped", "failed", "canceled")
+ROLE_REFUSED = "a defined role is necessary"  # Oomnitza's words for a record without a role
 
 
 @dataclass
@@ -35,9 +36,13 @@ def upload_portion(
     batch_size: int = 500,
     insert_only: bool = False,
     update_only: bool = False,
+    test_run: bool = False,
     settle_timeout: float = 300.0,
 ) -> PortionOutcome:
-    """Send records in batches of one portion, finalize it and read its outcome back."""
+    """Send records in batches of one portion, finalize it and read its outcome back.
+
+    A test run is processed and logged like any portion, but Oomnitza writes nothing.
+    """
     portion = str(uuid.uuid4())
     sent = 0
     canceled = False
@@ -57,7 +62,7 @@ def upload_portion(
                 "insert_only": insert_only,
                 "update_only": update_only,
                 "error": None,
-                "test_run": False,
+                "test_run": test_run,
                 "multi_str_input_value": None,
                 "connector_name": connector_name,
             }
@@ -72,6 +77,35 @@ def upload_portion(
     counts = {name: int(run_log.get("objects", {}).get(name) or 0) for name in OUTCOMES}
     logs = {name: list(lines) for name, lines in (run_log.get("logs") or {}).items() if lines}
     return PortionOutcome(portion, sent, canceled, run_log.get("status", ""), counts, logs)
+
+
+def unknown_roles(
+    client: OomnitzaClient, records: list[dict], *, sync_fields: list[str], connector_name: str
+) -> list:
+    """The roles of records that Oomnitza does not know, found with a test run.
+
+    One record per role goes in a test-run portion, so nothing is written; Oomnitza's run log
+    says which of them fail for want of a defined role.
+    """
+    probes: dict = {}
+    for record in records:
+        probes.setdefault(record.get("PERMISSIONS_ID"), record)
+    if not probes:
+        return []
+    outcome = upload_portion(
+        client,
+        list(probes.values()),
+        sync_fields=sync_fields,
+        connector_name=connector_name,
+        test_run=True,
+    )
+    failed = outcome.logs.get("failed", [])
+    key = sync_fields[0]
+    return sorted(
+        role
+        for role, record in probes.items()
+        if any(ROLE_REFUSED in line and str(record.get(key)) in line for line in failed)
+    )
 
 
 def settled_run_log(client: OomnitzaClient, portion: str, timeout: float) -> dict:

@@ -9,7 +9,7 @@ from intune_pipeline.defs.graph.cursor import CURSOR_KEY, latest_read_link
 from intune_pipeline.defs.metadata import frame_type, preview, table
 from intune_pipeline.defs.oomnitza.resources import IntegrationSettings, OomnitzaResource
 from intune_pipeline.errors import ConfigError
-from intune_pipeline.oomnitza import BULK_FIELD_IDS, bulk_records, upload_portion
+from intune_pipeline.oomnitza import BULK_FIELD_IDS, bulk_records, unknown_roles, upload_portion
 from intune_pipeline.users.filter_rules import apply_rules
 from intune_pipeline.users.filter_specs import OOMNITZA, Rule
 from intune_pipeline.users.mapping import SYNC_KEY, map_users
@@ -85,11 +85,24 @@ def oomnitza_assets(
         custom_fields = {"intune_user_id": integration.intune_user_id_field}
         records = bulk_records(oomnitza_users, custom_fields)
         field_ids = {**BULK_FIELD_IDS, **custom_fields}
+        sync_fields = [field_ids[key] for key in integration.sync_keys]
         with oomnitza.client() as client:
+            refused = unknown_roles(
+                client,
+                records,
+                sync_fields=sync_fields,
+                connector_name=integration.connector_name,
+            )
+            if refused:
+                raise ConfigError(
+                    f"Oomnitza does not know the role {', '.join(map(str, refused))}, so nothing "
+                    "was written. Set role (or its rules) in the settings file to the ids of "
+                    "roles defined in Oomnitza."
+                )
             outcome = upload_portion(
                 client,
                 records,
-                sync_fields=[field_ids[key] for key in integration.sync_keys],
+                sync_fields=sync_fields,
                 connector_name=integration.connector_name,
                 batch_size=integration.batch_size,
                 insert_only=integration.preference == "create_only",
