@@ -1,6 +1,5 @@
 """Which users to read, and how: a full read, or only what changed since a delta link."""
 
-import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -9,8 +8,6 @@ from intune_pipeline.errors import ConfigError, RemoteError
 from intune_pipeline.graph.client import GraphClient
 from intune_pipeline.graph.errors import DeltaExpired
 from intune_pipeline.graph.odata_filter import UserFilter
-
-log = logging.getLogger(__name__)
 
 OUT_OF_SCOPE = "out of scope"  # a changed user that no longer matches the scope or filter
 
@@ -66,8 +63,6 @@ def read_users(
             if not isinstance(error, DeltaExpired) and error.status not in (400, 404, 410):
                 raise
             note = f"Graph refused the delta link ({error}); read every user instead."
-    if note:
-        log.warning(note)
     read = read_all(client, select, scope, user_filter)
     read.note = note
     return read
