@@ -1,4 +1,4 @@
-"""Running an integration's sync job in-process, with the example settings or changes to them."""
+"""Helpers of the tests that run syncs: the example settings with changes, runs, group facts."""
 
 import dagster as dg
 
@@ -28,3 +28,18 @@ def sync(instance, full_read: bool | None = None, **changes) -> dg.ExecuteInProc
         op = f"{INTEGRATION}__graph_users_raw"
         config = {"ops": {op: {"config": {"full_read": full_read}}}}
     return job.execute_in_process(instance=instance, run_config=config, raise_on_error=False)
+
+
+def transitive_users(groups: list[dict], group_id: str) -> set[str]:
+    """The users in a sandbox group, directly or through nested groups."""
+    by_id = {group["id"]: group for group in groups}
+    users, pending, seen = set(), [group_id], set()
+    while pending:
+        current = pending.pop()
+        seen.add(current)
+        for member in by_id[current]["members"]:
+            if member in by_id:
+                pending += [] if member in seen else [member]
+            else:
+                users.add(member)
+    return users

@@ -15,6 +15,7 @@ from intune_pipeline.graph.clouds import scope_for
 from intune_pipeline.http import RetryPolicy, http_client, tls_context
 from intune_pipeline.sandbox import Sandbox, SandboxConfig
 from intune_pipeline.users.schemas import GRAPH_USER_PROPERTIES
+from intune_pipeline_tests.runs import transitive_users
 
 
 def resource(sandbox: Sandbox, **overrides) -> GraphResource:
@@ -178,20 +179,6 @@ def test_intune_scope_reads_only_users_who_own_a_managed_device(sandbox):
     owners = {d["userId"] for d in sandbox.managed_devices() if d.get("userId")}
     ids = read_ids(resource(sandbox, user_scope="intune"))
     assert set(ids) == owners & tenant_ids(sandbox) and 0 < len(ids) < len(sandbox.graph_users)
-
-
-def transitive_users(groups: list[dict], group_id: str) -> set[str]:
-    by_id = {group["id"]: group for group in groups}
-    users, pending, seen = set(), [group_id], set()
-    while pending:
-        current = pending.pop()
-        seen.add(current)
-        for member in by_id[current]["members"]:
-            if member in by_id:
-                pending += [] if member in seen else [member]
-            else:
-                users.add(member)
-    return users
 
 
 def test_group_scope_reads_direct_and_nested_members(sandbox):

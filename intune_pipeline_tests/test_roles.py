@@ -2,21 +2,7 @@
 
 from intune_pipeline.settings import RoleSettings
 from intune_pipeline.summary import materializations
-from intune_pipeline_tests.runs import sync
-
-
-def transitive_users(groups: list[dict], group_id: str) -> set[str]:
-    by_id = {group["id"]: group for group in groups}
-    users, pending, seen = set(), [group_id], set()
-    while pending:
-        current = pending.pop()
-        seen.add(current)
-        for member in by_id[current]["members"]:
-            if member in by_id:
-                pending += [] if member in seen else [member]
-            else:
-                users.add(member)
-    return users
+from intune_pipeline_tests.runs import sync, transitive_users
 
 
 def test_the_first_matching_rule_chooses_the_role_and_the_rest_get_the_default(

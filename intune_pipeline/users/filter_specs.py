@@ -120,18 +120,23 @@ def rule_from_entry(entry) -> Rule:
     return Rule(action, body["field"], ops[0], body[ops[0]], body.get("name") or "")
 
 
-def rules_from_settings(entries) -> tuple[Rule, ...]:
-    """The settings' filters, all checked; every bad entry is named, not just the first."""
-    if entries is None:
-        return ()
+def each_entry(entries, make, label: str, example: str) -> tuple:
+    """make() applied to every entry of a settings list; every bad entry is named, not the first."""
     if not isinstance(entries, list):
-        raise ValueError("filters is a list of rules, such as - include: {field: userType, ...}")
-    rules, problems = [], []
+        raise ValueError(f"{label} is a list, such as - {example}")
+    made, problems = [], []
     for index, entry in enumerate(entries):
         try:
-            rules.append(rule_from_entry(entry))
+            made.append(make(entry))
         except (ValueError, TypeError) as error:
-            problems.append(f"filters[{index}]: {error}")
+            problems.append(f"{label}[{index}]: {error}")
     if problems:
         raise ValueError("; ".join(problems))
-    return tuple(rules)
+    return tuple(made)
+
+
+def rules_from_settings(entries) -> tuple[Rule, ...]:
+    """The settings' filters, all checked."""
+    if entries is None:
+        return ()
+    return each_entry(entries, rule_from_entry, "filters", "include: {field: userType, ...}")

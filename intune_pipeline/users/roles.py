@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from intune_pipeline.users.filter_rules import apply_rules
-from intune_pipeline.users.filter_specs import Rule, rule_from_entry
+from intune_pipeline.users.filter_specs import Rule, each_entry, rule_from_entry
 
 GROUPS_COLUMN = "roleGroups"  # made by the pipeline: the role groups a user belongs to
 
@@ -27,20 +27,8 @@ class RoleRule:
 
 
 def role_rules_from_settings(entries) -> tuple[RoleRule, ...]:
-    """The settings' role rules, all checked; every bad entry is named, not just the first."""
-    if not isinstance(entries, list):
-        raise ValueError(
-            "role rules are a list, such as - {field: department, equals: IT, role: 30}"
-        )
-    rules, problems = [], []
-    for index, entry in enumerate(entries):
-        try:
-            rules.append(role_rule(entry))
-        except (ValueError, TypeError) as error:
-            problems.append(f"rules[{index}]: {error}")
-    if problems:
-        raise ValueError("; ".join(problems))
-    return tuple(rules)
+    """The settings' role rules, all checked."""
+    return each_entry(entries, role_rule, "rules", "{field: department, equals: IT, role: 30}")
 
 
 def role_rule(entry) -> RoleRule:
