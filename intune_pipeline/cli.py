@@ -19,7 +19,7 @@ from intune_pipeline.environment import (
     uses_sandbox,
 )
 from intune_pipeline.errors import PipelineError
-from intune_pipeline.settings import SETTINGS_VARIABLE, settings_path
+from intune_pipeline.settings import SETTINGS_VARIABLE, Settings, load_settings, settings_path
 
 
 def connect(args, stack: ExitStack, project: Path) -> tuple[dict[str, str], bool]:
@@ -54,10 +54,11 @@ def sync(args) -> int:
         from intune_pipeline.definitions import build_defs
         from intune_pipeline.summary import oomnitza_holdings, run_summary
 
-        defs = build_defs()
+        integrations = load_settings(Path(settings[SETTINGS_VARIABLE]))
+        defs = build_defs(integrations)
         failed = 0
         with DagsterInstance.get() as instance:
-            for name in integration_names(defs, args.integration):
+            for name in integration_names(integrations, args.integration):
                 job = defs.resolve_job_def(sync_job_name(name))
                 result = job.execute_in_process(instance=instance, raise_on_error=False)
                 print(run_summary(result))
@@ -66,8 +67,8 @@ def sync(args) -> int:
         return 1 if failed else 0
 
 
-def integration_names(defs, wanted: str | None) -> list[str]:
-    names = [job.name.removesuffix("_sync") for job in defs.jobs]
+def integration_names(integrations: Settings, wanted: str | None) -> list[str]:
+    names = [integration.name for integration in integrations.integrations]
     if wanted and wanted not in names:
         raise PipelineError(f"No integration {wanted!r} in the settings; there are {names}")
     return [wanted] if wanted else names
@@ -94,10 +95,8 @@ def run(args) -> int:
         wait_for_webserver(url, dagster)
         print(f"Dagster is up: {url}/asset-groups")
         if sandbox:
-            from intune_pipeline.definitions import build_defs
-
-            os.environ.update(settings)
-            for name in integration_names(build_defs(), args.integration):
+            integrations = load_settings(Path(settings[SETTINGS_VARIABLE]))
+            for name in integration_names(integrations, args.integration):
                 launch_first_sync(args.port, url, sync_job_name(name))
         return dagster.wait()
 

@@ -51,11 +51,13 @@ def custom_mappings(entries) -> tuple[Mapping, ...]:
     made, problems = [], []
     for target, entry in entries.items():
         try:
-            outer = entry.get("transforms", ()) if isinstance(entry, dict) else ()
-            inner = {k: v for k, v in entry.items() if k != "transforms"} if outer else entry
-            if outer and "constant" in inner:
-                inner, outer = entry, ()
-            made.append(Mapping(str(target), source(str(target), inner), tuple(outer)))
+            transforms = ()
+            if isinstance(entry, dict) and "transforms" in entry:
+                # The entry's own transforms apply to its result, whatever kind of source it is.
+                transforms = entry["transforms"] or ()
+                transforms = tuple(transforms) if isinstance(transforms, list) else transforms
+                entry = {key: value for key, value in entry.items() if key != "transforms"}
+            made.append(Mapping(str(target), source(str(target), entry), transforms))
         except (ValueError, TypeError) as error:
             problems.append(str(error))
     if not problems:

@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from intune_pipeline.defs.metadata import metadata_values
 from intune_pipeline.errors import PipelineError
 
 
@@ -10,9 +11,7 @@ def materializations(result: dg.ExecuteInProcessResult) -> dict[str, dict]:
     found = {}
     for event in result.get_asset_materialization_events():
         materialization = event.event_specific_data.materialization
-        found[materialization.asset_key.path[-1]] = {
-            key: value.value for key, value in materialization.metadata.items()
-        }
+        found[materialization.asset_key.path[-1]] = metadata_values(materialization.metadata)
     return found
 
 

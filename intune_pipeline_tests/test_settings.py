@@ -8,6 +8,7 @@ import pytest
 from intune_pipeline.definitions import build_defs
 from intune_pipeline.errors import ConfigError
 from intune_pipeline.settings import load_settings
+from intune_pipeline.settings_mappings import custom_mappings
 
 MINIMAL = """\
 integrations:
@@ -147,3 +148,8 @@ def test_filter_rules_are_checked_and_combined_with_the_raw_filter(tmp_path):
     bad = MINIMAL + "    filters:\n      - include: {field: mail, endswith: x}\n"
     with pytest.raises(ConfigError, match=r"integrations\[0\]\.filters: .*unknown op 'endswith'"):
         load_settings(write(tmp_path, bad))
+
+
+def test_an_entrys_transforms_apply_to_constants_too():
+    [address] = custom_mappings({"address": {"constant": "head office", "transforms": ["upper"]}})
+    assert address.transforms == ("upper",)

@@ -30,5 +30,10 @@ def table(frame: pd.DataFrame) -> dg.TableMetadataValue:
     )
 
 
+def metadata_values(metadata) -> dict:
+    """Metadata entries as plain values (a table stays a TableMetadataValue)."""
+    return {key: value.value for key, value in metadata.items()}
+
+
 def preview(frame: pd.DataFrame, rows: int = 5) -> dg.MarkdownMetadataValue:
     return dg.MetadataValue.md(frame.head(rows).to_markdown(index=False))

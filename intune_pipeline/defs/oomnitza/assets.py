@@ -12,7 +12,7 @@ from intune_pipeline.errors import ConfigError
 from intune_pipeline.oomnitza import BULK_FIELD_IDS, bulk_records, unknown_roles, upload_portion
 from intune_pipeline.users.filter_rules import apply_rules
 from intune_pipeline.users.filter_specs import OOMNITZA, Rule
-from intune_pipeline.users.mapping import SYNC_KEY, map_users
+from intune_pipeline.users.mapping import map_users
 from intune_pipeline.users.mapping_specs import Mapping
 from intune_pipeline.users.roles import RoleRule, roles_for
 from intune_pipeline.users.schemas import OomnitzaUser
@@ -41,9 +41,8 @@ def oomnitza_assets(
     ) -> pd.DataFrame:
         """Graph users mapped to Oomnitza users; users with no sync key are skipped."""
         integration: IntegrationSettings = getattr(context.resources, settings_key)
-        sync_key = (integration.sync_keys or [SYNC_KEY])[0]
         roles = roles_for(graph_users, role_rules, integration.role_id)
-        users, rejections, skipped = map_users(graph_users, roles, mappings, sync_key)
+        users, rejections, skipped = map_users(graph_users, roles, mappings, integration.sync_key)
         kept, effects = apply_rules(mapped_rules, users.add_prefix(OOMNITZA))
         users = users.loc[kept.index].reset_index(drop=True)
         if len(skipped):

@@ -3,13 +3,12 @@
 import dagster as dg
 import pandas as pd
 
-from intune_pipeline.users.mapping import SYNC_KEY
+from intune_pipeline.defs.metadata import metadata_values
 
 
 def latest_metadata(instance: dg.DagsterInstance, asset: dg.AssetKey) -> dict:
     event = instance.get_latest_materialization_event(asset)
-    metadata = event.asset_materialization.metadata if event else {}
-    return {key: value.value for key, value in metadata.items()}
+    return metadata_values(event.asset_materialization.metadata if event else {})
 
 
 def oomnitza_checks(name: str) -> list[dg.AssetChecksDefinition]:
@@ -29,7 +28,7 @@ def oomnitza_checks(name: str) -> list[dg.AssetChecksDefinition]:
         context: dg.AssetCheckExecutionContext, oomnitza_users: pd.DataFrame
     ) -> dg.AssetCheckResult:
         """Shared addresses are common in real tenants; the users who share one are skipped."""
-        sync_key = (getattr(context.resources, settings_key).sync_keys or [SYNC_KEY])[0]
+        sync_key = getattr(context.resources, settings_key).sync_key
         keys = oomnitza_users[sync_key].str.casefold()
         duplicates = sorted(keys[keys.duplicated(keep=False)].unique())
         skips = latest(context, "oomnitza_users").get("skips")

@@ -9,6 +9,7 @@ from intune_pipeline.defs.values import deferred, deferred_int, optional
 from intune_pipeline.http import http_client, https_base_url, tls_context
 from intune_pipeline.oomnitza import OomnitzaClient
 from intune_pipeline.settings import Integration
+from intune_pipeline.users.mapping import SYNC_KEY
 
 
 class OomnitzaResource(dg.ConfigurableResource):
@@ -37,6 +38,11 @@ class IntegrationSettings(dg.ConfigurableResource):
     preference: str = "create_and_update"
     batch_size: int = 500
     max_rejected_share: float = 0.1
+
+    @property
+    def sync_key(self) -> str:
+        """The first sync key, the one Oomnitza matches records on (email while none is set)."""
+        return (self.sync_keys or [SYNC_KEY])[0]
 
 
 def oomnitza_resources(integration: Integration) -> dict:
