@@ -14,8 +14,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from dagster._utils.schedules import is_valid_cron_string
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     PlainValidator,
     ValidationError,
@@ -26,6 +24,21 @@ from pydantic import (
 
 from intune_pipeline.errors import ConfigError
 from intune_pipeline.settings_mappings import custom_mappings
+from intune_pipeline.settings_sync import (
+    AlertSettings,
+    ContactSettings,
+    DeactivationSettings,
+    GuardSettings,
+    SaasSettings,
+)
+from intune_pipeline.settings_values import (
+    Env,
+    RoleId,
+    Secret,
+    Section,
+    Text,
+    whole_number_or_env,
+)
 from intune_pipeline.users.filter_rules import graph_filter
 from intune_pipeline.users.filter_specs import Rule, rules_from_settings
 from intune_pipeline.users.mapping import STANDARD_MAPPINGS
@@ -37,57 +50,9 @@ DEFAULT_FILE = "integrations.yaml"
 SETTINGS_VARIABLE = "INTUNE_PIPELINE_SETTINGS"
 
 
-class Env(BaseModel):
-    """A value read from an environment variable when a run starts."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    env: Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
-
-
-def env_reference(value) -> Env:
-    if isinstance(value, dict) and set(value) == {"env"}:
-        try:
-            return Env.model_validate(value)
-        except ValidationError:
-            pass
-    raise ValueError("write {env: VARIABLE_NAME}, naming an environment variable")
-
-
-def text_or_env(value):
-    if isinstance(value, dict):
-        return env_reference(value)
-    if isinstance(value, str | int | float) and not isinstance(value, bool):
-        return str(value)
-    raise ValueError("give text, or {env: VARIABLE_NAME} to read it from the environment")
-
-
-def secret(value) -> Env:
-    if not isinstance(value, dict):
-        raise ValueError(
-            "a secret is never written in the settings file: write {env: VARIABLE_NAME} and "
-            "set that variable where the pipeline runs"
-        )
-    return env_reference(value)
-
-
-def whole_number_or_env(value):
-    if isinstance(value, dict):
-        return env_reference(value)
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return value
-    raise ValueError("give the id (a whole number) of an Oomnitza role, or {env: VARIABLE_NAME}")
-
-
-Text = Annotated[str | Env, PlainValidator(text_or_env)]
-Secret = Annotated[Env, PlainValidator(secret)]  # never literal: the file is reviewed, committed
-RoleId = Annotated[int | Env, PlainValidator(whole_number_or_env)]
 Mappings = Annotated[tuple[Mapping, ...], PlainValidator(custom_mappings)]
 Rules = Annotated[tuple[Rule, ...], PlainValidator(rules_from_settings)]
 RoleRules = Annotated[tuple[RoleRule, ...], PlainValidator(role_rules_from_settings)]
-
-
-class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class GraphSettings(Section):
@@ -208,7 +173,11 @@ class Integration(Section):
     sync_keys: list[Literal["email", "username", "intune_user_id"]] = ["email"]
     role: Role | None = None
     preference: Literal["create_and_update", "create_only", "update_only"] = "create_and_update"
-    max_rejected_share: Annotated[float, Field(ge=0, le=1)] = 0.1
+    record_types: Literal["user", "user_and_saas_user"] = "user"
+    saas: SaasSettings = SaasSettings()
+    deactivation: DeactivationSettings = DeactivationSettings()
+    guards: GuardSettings = GuardSettings()
+    contacts: ContactSettings = ContactSettings()
     batch_size: Annotated[int, Field(ge=1, le=10_000)] = 500
 
     @field_validator("name")
@@ -264,6 +233,7 @@ class Integration(Section):
 
 class Settings(Section):
     integrations: list[Integration] = Field(min_length=1)
+    alerts: AlertSettings = AlertSettings()
 
     @field_validator("integrations")
     @classmethod

@@ -19,7 +19,7 @@ def test_sync_keys_are_unique_and_the_colliding_users_are_named(sandbox_env, ins
 
 
 def test_too_many_rejections_block_the_load_and_say_why(sandbox_env, instance):
-    result = sync(instance, max_rejected_share=0.0)
+    result = sync(instance, guards={"rejected_share": 0.0})
     assert not result.success
     check = evaluations(result)["rejected_share_under_threshold"]
     assert not check.passed

@@ -38,7 +38,7 @@ integrations:
     role: banana
     sync_keys: [email, email]
     schedule: {cron: "61 3 * * *", timezone: Mars/Base}
-    max_rejected_share: 2
+    guards: {rejected_share: 2}
     batch_sise: 10
   - name: contoso
     graph: {tenant_id: t, client_id: c}
@@ -88,7 +88,7 @@ def test_every_mistake_gets_its_own_error_with_its_line(tmp_path):
         "19 integrations[0].sync_keys",
         "20 integrations[0].schedule.cron",
         "20 integrations[0].schedule.timezone",
-        "21 integrations[0].max_rejected_share",
+        "21 integrations[0].guards.rejected_share",
         "22 integrations[0].batch_sise",
         "24 integrations[1].graph",
         "25 integrations[1].oomnitza.intune_user_id_field",

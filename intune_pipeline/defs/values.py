@@ -4,7 +4,7 @@ import os
 
 import dagster as dg
 
-from intune_pipeline.settings import Env
+from intune_pipeline.settings_values import Env
 
 
 def deferred(value):

@@ -53,6 +53,10 @@ class OomnitzaClient:
             )
         return response
 
+    def get(self, path: str, params: dict | None = None):
+        """The JSON answer to GET /api/v3{path}."""
+        return json_body(self._call("GET", path, params=params), "Oomnitza")
+
     def list_users(self, page_size: int = USERS_PAGE_SIZE) -> Iterator[list[dict]]:
         """Yield every page of the users Oomnitza holds."""
         skip = 0

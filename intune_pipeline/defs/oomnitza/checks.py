@@ -75,7 +75,7 @@ def oomnitza_checks(name: str) -> list[dg.AssetChecksDefinition]:
         if not passed:
             description += (
                 " The load is blocked. Read the 'rejections' metadata of graph_users and "
-                "oomnitza_users, fix the users in Entra, or raise max_rejected_share in the "
+                "oomnitza_users, fix the users in Entra, or raise guards.rejected_share in the "
                 "settings file."
             )
         return dg.AssetCheckResult(

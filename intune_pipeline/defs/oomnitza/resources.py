@@ -63,6 +63,6 @@ def oomnitza_resources(integration: Integration) -> dict:
             preference=integration.preference,
             sync_keys=integration.sync_keys,
             batch_size=integration.batch_size,
-            max_rejected_share=integration.max_rejected_share,
+            max_rejected_share=integration.guards.rejected_share,
         ),
     }
