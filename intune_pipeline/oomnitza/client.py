@@ -57,6 +57,10 @@ class OomnitzaClient:
         """The JSON answer to GET /api/v3{path}."""
         return json_body(self._call("GET", path, params=params), "Oomnitza")
 
+    def send_json(self, method: str, path: str, body):
+        """The JSON answer to a POST or PATCH of body to /api/v3{path}."""
+        return json_body(self._call(method, path, body=body), "Oomnitza")
+
     def list_users(self, page_size: int = USERS_PAGE_SIZE) -> Iterator[list[dict]]:
         """Yield every page of the users Oomnitza holds."""
         skip = 0
