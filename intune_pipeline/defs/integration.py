@@ -4,7 +4,7 @@ import dagster as dg
 
 from intune_pipeline.defs.graph.assets import graph_assets
 from intune_pipeline.defs.graph.resources import graph_resource
-from intune_pipeline.defs.jobs import sync_job, sync_schedule
+from intune_pipeline.defs.jobs import dry_run_job, sync_job, sync_schedule
 from intune_pipeline.defs.oomnitza.assets import oomnitza_assets
 from intune_pipeline.defs.oomnitza.checks import oomnitza_checks
 from intune_pipeline.defs.oomnitza.resources import oomnitza_resources
@@ -22,7 +22,7 @@ def integration_defs(integration: Integration) -> dg.Definitions:
             *oomnitza_assets(name, mappings, integration.filters, integration.role_rules()),
         ],
         asset_checks=oomnitza_checks(name),
-        jobs=[sync_job(name, integration.status)],
+        jobs=[sync_job(name, integration.status), dry_run_job(name)],
         schedules=[sync_schedule(integration)],
         resources=resources,
     )

@@ -26,6 +26,22 @@ def sync_job(integration: str, status: str):
     )
 
 
+def dry_run_job_name(integration: str) -> str:
+    return f"{integration}_dry_run"
+
+
+def dry_run_job(integration: str):
+    """Everything up to the sync plan: what a sync would do, with nothing written to Oomnitza."""
+    load = dg.AssetSelection.assets(dg.AssetKey([integration, "oomnitza_load"]))
+    return dg.define_asset_job(
+        dry_run_job_name(integration),
+        selection=dg.AssetSelection.groups(integration) - load,
+        executor_def=dg.in_process_executor,
+        tags={INTEGRATION_TAG: integration},
+        description=f"Plan {integration}'s sync without writing to Oomnitza.",
+    )
+
+
 def sync_schedule(integration: Integration) -> dg.ScheduleDefinition:
     """Running for a launched integration; a Draft one's is there, but stopped."""
     launched, schedule = integration.status == "launched", integration.schedule
