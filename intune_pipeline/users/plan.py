@@ -1,0 +1,195 @@
+"""The sync plan: what each user needs in Oomnitza, matched on the sync keys, with reasons.
+
+Every mapped user is classified as create, update (with its changes, old → new), unchanged or
+skip (with the reason); leavers may be deactivated (suspended). Pure pandas, no I/O.
+"""
+
+from collections.abc import Collection, Sequence
+
+import pandas as pd
+
+from intune_pipeline.users.plan_changes import changed_fields, describe_changes
+
+ACTIONS = ("create", "update", "unchanged", "skip", "deactivate")
+PLAN_COLUMNS = ["action", "reason", "user", "graph_id", "oomnitza_user_id", "matched_by"]
+CREATE_ONLY, UPDATE_ONLY = "create_only", "update_only"
+SUSPENDED = "suspended"
+
+
+def folded(values: pd.Series) -> pd.Series:
+    """Keys as Oomnitza compares them: case-blind, blank as missing."""
+    text = values.astype("string").str.strip().str.casefold()
+    return text.where(text != "")
+
+
+def match_records(
+    desired: pd.DataFrame, held: pd.DataFrame, sync_keys: Sequence[str]
+) -> tuple[pd.Series, pd.Series]:
+    """For each desired user, the label of the held record it updates, and the key that found it.
+
+    The first key matches as Oomnitza does; the next ones find a record whose first key changed
+    (a renamed user). A record is claimed once; where several hold a key, the oldest wins.
+    """
+    found = pd.Series(pd.NA, index=desired.index, dtype="object")
+    found_by = pd.Series(pd.NA, index=desired.index, dtype="object")
+    free = held.sort_values("uid") if "uid" in held else held
+    for key in sync_keys:
+        if key not in desired or key not in free:
+            continue
+        todo = found.isna()
+        wanted = folded(desired.loc[todo, key]).dropna()
+        holders = folded(free[key]).dropna()
+        holders = holders[~holders.duplicated()]
+        label_of = pd.Series(holders.index, index=holders.values)
+        hits = wanted.map(label_of).dropna()
+        hits = hits[~hits.duplicated()]  # a record serves one user
+        found.loc[hits.index] = hits.values
+        found_by.loc[hits.index] = key
+        free = free.drop(index=hits.values)
+    return found, found_by
+
+
+def plan_sync(
+    desired: pd.DataFrame,
+    held: pd.DataFrame,
+    *,
+    sync_keys: Sequence[str],
+    preference: str = "create_and_update",
+    skipped: pd.DataFrame | None = None,
+    leavers: pd.DataFrame | None = None,
+    clear_when_blank: Collection[str] = (),
+    suspended_by_sync: Collection[str] = (),
+) -> pd.DataFrame:
+    """The plan: one row per user, PLAN_COLUMNS then the desired field values.
+
+    desired are the mapped Oomnitza users (intune_user_id holds the Graph user id); held are
+    the records Oomnitza holds (user_id, uid, suspended and the managed fields). skipped are
+    users rejected or skipped upstream (id, userPrincipalName, reason). leavers (graph_id,
+    reason) are users deleted or disabled in Entra, given only when deactivation is on.
+    A blank desired value never overwrites a held one unless its field is in clear_when_blank.
+    suspended_by_sync are the Graph ids of users this sync suspended before: if such a record
+    is active again, an administrator reactivated it, and it is left alone.
+    """
+    leavers = leavers if leavers is not None else pd.DataFrame(columns=["graph_id", "reason"])
+    leaving = set(leavers["graph_id"].str.casefold())
+    is_leaver = desired["intune_user_id"].str.casefold().isin(leaving)
+    staying = desired[~is_leaver]
+    found, found_by = match_records(staying, held, sync_keys)
+    fields = [column for column in staying.columns if column in held.columns]
+    plan = staying.assign(
+        graph_id=staying["intune_user_id"],
+        user=staying["username"],
+        oomnitza_user_id=found.map(held["user_id"]) if len(held) else pd.NA,
+        matched_by=found_by,
+        reason="",
+        action="create",
+    )
+    matched = found.notna()
+    before = held.loc[found[matched]].set_index(found[matched].index)
+    changed = changed_fields(staying[matched], before, fields, clear_when_blank)
+    plan.loc[matched, "action"] = changed.map(lambda names: "update" if names else "unchanged")
+    plan["changes"] = ""
+    plan.loc[matched, "changes"] = describe_changes(staying[matched], before, changed)
+    plan["changed_fields"] = pd.Series([[]] * len(plan), index=plan.index, dtype=object)
+    plan.loc[matched, "changed_fields"] = changed
+    if len(held) and SUSPENDED in held:
+        off = matched & found.map(held[SUSPENDED]).eq(True)
+        plan.loc[off, "reason"] = "suspended in Oomnitza; the sync never reactivates a user"
+    if preference == CREATE_ONLY:
+        plan.loc[plan["action"] == "update", ["action", "reason"]] = [
+            "skip",
+            '"Create only" excludes updates',
+        ]
+    if preference == UPDATE_ONLY:
+        plan.loc[plan["action"] == "create", ["action", "reason"]] = [
+            "skip",
+            '"Update only" excludes creates',
+        ]
+    parts = [
+        plan,
+        upstream_skips(skipped),
+        departures(leavers, held, suspended_by_sync),
+        unheld_leavers(desired[is_leaver], held, leavers),
+    ]
+    if preference == CREATE_ONLY:
+        parts[2] = parts[2].assign(action="skip", reason='"Create only" excludes deactivation')
+    parts = [part for part in parts if len(part)]
+    if not parts:
+        return pd.DataFrame(columns=[*PLAN_COLUMNS, "changes", "changed_fields", *desired.columns])
+    plan = pd.concat(parts, ignore_index=True)
+    values = [column for column in plan.columns if column not in PLAN_COLUMNS]
+    return plan[[*PLAN_COLUMNS, *values]].reset_index(drop=True)
+
+
+def upstream_skips(skipped: pd.DataFrame | None) -> pd.DataFrame:
+    """Users that never reached the plan's matching: rejected, or without a usable sync key."""
+    if skipped is None or skipped.empty:
+        return pd.DataFrame()
+    return pd.DataFrame(
+        {
+            "action": "skip",
+            "reason": skipped["reason"].values,
+            "user": skipped["userPrincipalName"].values,
+            "graph_id": skipped["id"].values,
+        }
+    )
+
+
+def departures(
+    leavers: pd.DataFrame, held: pd.DataFrame, suspended_by_sync: Collection[str]
+) -> pd.DataFrame:
+    """Held, active records of users who left Entra: to be suspended, unless reactivated by hand."""
+    if leavers.empty or held.empty or "intune_user_id" not in held:
+        return pd.DataFrame()
+    ids = folded(held["intune_user_id"])
+    by_id = pd.Series(held.index, index=ids.values)
+    by_id = by_id[by_id.index.notna() & ~by_id.index.duplicated()]
+    labels = folded(leavers["graph_id"]).map(by_id)
+    known = labels.notna()
+    gone, records = leavers[known], held.loc[labels[known]]
+    active = ~records[SUSPENDED].eq(True).values
+    gone, records = gone[active], records[active]
+    plan = records.drop(columns=[SUSPENDED]).assign(
+        action="deactivate",
+        reason=gone["reason"].values,
+        user=records["username"].values,
+        graph_id=gone["graph_id"].values,
+        oomnitza_user_id=records["user_id"].values,
+        matched_by="intune_user_id",
+        changes="suspended: False → True",
+    )
+    plan["changed_fields"] = pd.Series([[SUSPENDED]] * len(plan), index=plan.index, dtype=object)
+    again = folded(plan["graph_id"]).isin({str(i).casefold() for i in suspended_by_sync})
+    plan.loc[again, ["action", "reason", "changes"]] = [
+        "skip",
+        "reactivated in Oomnitza after the sync suspended it; left as the administrator set it",
+        "",
+    ]
+    return plan.drop(columns=["user_id", "uid"], errors="ignore")
+
+
+def unheld_leavers(
+    desired: pd.DataFrame, held: pd.DataFrame, leavers: pd.DataFrame
+) -> pd.DataFrame:
+    """Leavers Graph still lists (disabled) that Oomnitza has no record of: never created."""
+    ids = set(folded(held["intune_user_id"]).dropna()) if "intune_user_id" in held else set()
+    new = desired[~folded(desired["intune_user_id"]).isin(ids)]
+    if new.empty:
+        return pd.DataFrame()
+    why = pd.Series(leavers["reason"].values, index=folded(leavers["graph_id"]).values)
+    why = why[~why.index.duplicated()]
+    reasons = folded(new["intune_user_id"]).map(why).fillna("left Entra")
+    return pd.DataFrame(
+        {
+            "action": "skip",
+            "reason": (reasons + "; not created").values,
+            "user": new["username"].values,
+            "graph_id": new["intune_user_id"].values,
+        }
+    )
+
+
+def counts(plan: pd.DataFrame) -> dict[str, int]:
+    """How many users each action covers, every action named."""
+    found = plan["action"].value_counts()
+    return {action: int(found.get(action, 0)) for action in ACTIONS}

@@ -1,0 +1,57 @@
+"""Which fields of a matched user change in Oomnitza, and how to show it (old → new)."""
+
+from collections.abc import Collection, Sequence
+
+import pandas as pd
+
+
+def comparable(values: pd.Series) -> pd.Series:
+    """Values as text, so 25 and 25.0 (a role read back from JSON) compare equal; blank is NA."""
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        values = values.astype("Int64")
+    text = values.astype("string")
+    return text.where(text.str.strip() != "")
+
+
+def changed_fields(
+    desired: pd.DataFrame,
+    held: pd.DataFrame,
+    fields: Sequence[str],
+    clear_when_blank: Collection[str] = (),
+) -> pd.Series:
+    """For each row (desired and held share an index), the fields whose value changes.
+
+    A blank desired value changes nothing, unless its field may be cleared.
+    """
+    masks = {}
+    for field in fields:
+        new, old = comparable(desired[field]), comparable(held[field])
+        differs = new.notna() & (old.isna() | (new != old).fillna(True))
+        if field in clear_when_blank:
+            differs |= new.isna() & old.notna()
+        masks[field] = differs.fillna(False).astype(bool)
+    frame = pd.DataFrame(masks, index=desired.index)
+    changed = pd.Series([[]] * len(frame), index=frame.index, dtype=object)
+    hits = frame[frame.any(axis=1)] if len(frame.columns) else frame.iloc[0:0]
+    names = list(frame.columns)
+    changed.loc[hits.index] = pd.Series(
+        [[name for name, hit in zip(names, row, strict=True) if hit] for row in hits.values],
+        index=hits.index,
+        dtype=object,
+    )
+    return changed
+
+
+def shown(value) -> str:
+    return "blank" if value is None or pd.isna(value) else repr(value)
+
+
+def describe_changes(desired: pd.DataFrame, held: pd.DataFrame, changed: pd.Series) -> pd.Series:
+    """'position: 'Engineer' → 'Lead'; role: 25 → 30' for each row that changes."""
+    text = pd.Series("", index=changed.index, dtype=object)
+    for label, names in changed[changed.map(len) > 0].items():
+        text[label] = "; ".join(
+            f"{name}: {shown(held.at[label, name])} → {shown(desired.at[label, name])}"
+            for name in names
+        )
+    return text

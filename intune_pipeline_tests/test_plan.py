@@ -1,0 +1,139 @@
+"""The sync plan: every class, both preferences, renames, blank protection, deactivation."""
+
+import pandas as pd
+
+from intune_pipeline.users.plan import counts, plan_sync
+
+ANN, BOB, CY, DEE = (f"{n}0000000-0000-4000-8000-000000000000" for n in "abcd")
+
+
+def desired(*rows) -> pd.DataFrame:
+    columns = ["username", "email", "position", "phone_number", "intune_user_id", "role"]
+    return pd.DataFrame([dict(zip(columns, row, strict=True)) for row in rows], columns=columns)
+
+
+def held(*rows) -> pd.DataFrame:
+    columns = ["user_id", "uid", "username", "email", "position", "phone_number"]
+    columns += ["intune_user_id", "role", "suspended"]
+    return pd.DataFrame([dict(zip(columns, row, strict=True)) for row in rows], columns=columns)
+
+
+WANTED = desired(
+    ("ann@contoso.com", "ann@contoso.com", "Engineer", None, ANN, 25),
+    ("bob@contoso.com", "bob@contoso.com", "Lead", "+1 555", BOB, 25),
+    ("cy@contoso.com", "cy@contoso.com", "Clerk", None, CY, 30),
+)
+HELD = held(
+    ("u1", 1, "ann@contoso.com", "ANN@contoso.com", "Engineer", "+1 444", ANN, 25, False),
+    ("u2", 2, "bob@contoso.com", "bob@contoso.com", "Engineer", "+1 555", BOB, 25.0, False),
+)
+
+
+def by_user(plan: pd.DataFrame) -> dict:
+    return {row["user"]: row for _, row in plan.iterrows()}
+
+
+def test_each_user_is_created_updated_or_unchanged_with_its_changes():
+    plan = by_user(plan_sync(WANTED, HELD, sync_keys=["email"]))
+    # Keys match case-blind; a blank phone does not clear the one Oomnitza holds.
+    assert plan["ann@contoso.com"]["action"] == "update"
+    assert plan["ann@contoso.com"]["changed_fields"] == ["email"]
+    assert plan["bob@contoso.com"]["action"] == "update"
+    assert plan["bob@contoso.com"]["changes"] == "position: 'Engineer' → 'Lead'"
+    assert plan["bob@contoso.com"]["oomnitza_user_id"] == "u2"
+    assert plan["cy@contoso.com"]["action"] == "create"
+
+
+def test_a_role_read_back_as_a_float_is_unchanged():
+    same = held(("u2", 2, "bob@contoso.com", "bob@contoso.com", "Lead", "+1 555", BOB, 25.0, False))
+    plan = plan_sync(WANTED.iloc[[1]], same, sync_keys=["email"])
+    assert list(plan["action"]) == ["unchanged"] and plan["changes"][0] == ""
+
+
+def test_a_blank_clears_a_field_only_when_the_mapping_says_so():
+    plan = plan_sync(WANTED.iloc[[0]], HELD, sync_keys=["email"], clear_when_blank={"phone_number"})
+    assert plan["changed_fields"][0] == ["email", "phone_number"]
+    assert "phone_number: '+1 444' → blank" in plan["changes"][0]
+
+
+def test_a_renamed_user_is_found_by_the_next_key_and_updated_not_duplicated():
+    renamed = desired(("ann.lee@contoso.com", "ann.lee@contoso.com", "Engineer", None, ANN, 25))
+    plan = plan_sync(renamed, HELD, sync_keys=["email", "intune_user_id"])
+    row = plan.iloc[0]
+    assert (row["action"], row["matched_by"], row["oomnitza_user_id"]) == (
+        "update",
+        "intune_user_id",
+        "u1",
+    )
+    assert "email: 'ANN@contoso.com' → 'ann.lee@contoso.com'" in row["changes"]
+    # With one key only, the renamed user looks new.
+    assert plan_sync(renamed, HELD, sync_keys=["email"])["action"][0] == "create"
+
+
+def test_the_oldest_record_wins_and_a_record_serves_one_user():
+    twins = held(
+        ("u9", 9, "x", "bob@contoso.com", "Lead", "+1 555", None, 25, False),
+        ("u2", 2, "bob@contoso.com", "bob@contoso.com", "Lead", "+1 555", BOB, 25, False),
+    )
+    plan = plan_sync(WANTED.iloc[[1]], twins, sync_keys=["email"])
+    assert plan["oomnitza_user_id"][0] == "u2"
+
+
+def test_preferences_turn_excluded_actions_into_skips_with_reasons():
+    plan = by_user(plan_sync(WANTED, HELD, sync_keys=["email"], preference="create_only"))
+    assert plan["bob@contoso.com"]["reason"] == '"Create only" excludes updates'
+    assert plan["cy@contoso.com"]["action"] == "create"
+    plan = by_user(plan_sync(WANTED, HELD, sync_keys=["email"], preference="update_only"))
+    assert plan["cy@contoso.com"]["action"] == "skip"
+    assert plan["cy@contoso.com"]["reason"] == '"Update only" excludes creates'
+    assert plan["bob@contoso.com"]["action"] == "update"
+
+
+def test_upstream_skips_are_listed_with_their_reasons():
+    skipped = pd.DataFrame(
+        [{"id": DEE, "userPrincipalName": "dee@contoso.com", "reason": "no value for Email"}]
+    )
+    plan = plan_sync(WANTED, HELD, sync_keys=["email"], skipped=skipped)
+    row = by_user(plan)["dee@contoso.com"]
+    assert (row["action"], row["reason"], row["graph_id"]) == ("skip", "no value for Email", DEE)
+    assert counts(plan) == {"create": 1, "update": 2, "unchanged": 0, "skip": 1, "deactivate": 0}
+
+
+def test_leavers_are_suspended_once_and_an_administrators_reactivation_stands():
+    leavers = pd.DataFrame(
+        [
+            {"graph_id": BOB, "reason": "deleted in Entra"},
+            {"graph_id": CY, "reason": "disabled in Entra"},
+            {"graph_id": DEE, "reason": "deleted in Entra"},  # Oomnitza has no record of Dee
+        ]
+    )
+    plan = by_user(plan_sync(WANTED, HELD, sync_keys=["email"], leavers=leavers))
+    bob = plan["bob@contoso.com"]
+    assert (bob["action"], bob["reason"], bob["changes"]) == (
+        "deactivate",
+        "deleted in Entra",
+        "suspended: False → True",
+    )
+    assert bob["email"] == "bob@contoso.com" and bob["oomnitza_user_id"] == "u2"
+    # Cy is disabled and not in Oomnitza: not created.
+    assert plan["cy@contoso.com"]["action"] == "skip"
+    assert plan["cy@contoso.com"]["reason"] == "disabled in Entra; not created"
+    again = plan_sync(WANTED, HELD, sync_keys=["email"], leavers=leavers, suspended_by_sync={BOB})
+    assert by_user(again)["bob@contoso.com"]["action"] == "skip"
+    assert "reactivated in Oomnitza" in by_user(again)["bob@contoso.com"]["reason"]
+    suspended = HELD.assign(suspended=[False, True])
+    plan = plan_sync(WANTED, suspended, sync_keys=["email"], leavers=leavers)
+    assert "bob@contoso.com" not in by_user(plan)
+
+
+def test_create_only_never_deactivates():
+    leavers = pd.DataFrame([{"graph_id": BOB, "reason": "deleted in Entra"}])
+    plan = plan_sync(WANTED, HELD, sync_keys=["email"], leavers=leavers, preference="create_only")
+    assert by_user(plan)["bob@contoso.com"]["action"] == "skip"
+
+
+def test_nothing_held_means_every_user_is_created_and_nothing_planned_is_empty():
+    plan = plan_sync(WANTED, held(), sync_keys=["email", "intune_user_id"])
+    assert set(plan["action"]) == {"create"} and plan["oomnitza_user_id"].isna().all()
+    empty = plan_sync(WANTED.iloc[0:0], held(), sync_keys=["email"])
+    assert empty.empty and "action" in empty.columns
