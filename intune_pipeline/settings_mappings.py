@@ -5,6 +5,7 @@ phone_number: [mobilePhone, businessPhones[0]]    # the first that has a value
 full_name: {template: "{givenName} {surname}"}
 address: {constant: Head office}
 email: {first_of: [mail, otherMails[0]], transforms: [trim, lower]}
+a41c0e7b19: department                            # a custom field, by its internal id
 """
 
 from intune_pipeline.users.mapping import STANDARD_MAPPINGS, check_targets
@@ -47,9 +48,19 @@ def custom_mappings(entries) -> tuple[Mapping, ...]:
     if entries is None:
         return ()
     if not isinstance(entries, dict):
-        raise ValueError("mappings maps Oomnitza field names to sources, e.g. position: jobTitle")
+        raise ValueError(
+            "mappings maps Oomnitza field names (or custom fields' ids) to sources, "
+            "e.g. position: jobTitle"
+        )
     made, problems = [], []
     for target, entry in entries.items():
+        if not isinstance(target, str):
+            # YAML reads some ids of digits as numbers (0123456701 as octal): they need quotes.
+            problems.append(
+                f"the mapping key {target!r} is read as a number; put a custom field's id in "
+                "quotes, such as '0123456789': department"
+            )
+            continue
         try:
             transforms = ()
             if isinstance(entry, dict) and "transforms" in entry:
@@ -57,7 +68,7 @@ def custom_mappings(entries) -> tuple[Mapping, ...]:
                 transforms = entry["transforms"] or ()
                 transforms = tuple(transforms) if isinstance(transforms, list) else transforms
                 entry = {key: value for key, value in entry.items() if key != "transforms"}
-            made.append(Mapping(str(target), source(str(target), entry), transforms))
+            made.append(Mapping(target, source(target, entry), transforms))
         except (ValueError, TypeError) as error:
             problems.append(str(error))
     if not problems:

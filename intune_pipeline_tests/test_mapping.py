@@ -139,8 +139,8 @@ def test_custom_mappings_override_defaults_and_add_to_them():
 def test_mapping_targets_outside_the_model_are_refused_and_optional_ones_may_be_left_out():
     source = graph_users({"userPrincipalName": "a@contoso.com", "mail": "a@contoso.com"})
     for mappings, message in [
-        ((*STANDARD_MAPPINGS, Mapping("cost", Constant(1))), "fill cost, which the Oomnitza user"),
-        ((*STANDARD_MAPPINGS, Mapping("role", Constant(3))), "(the role is chosen separately)"),
+        ((*STANDARD_MAPPINGS, Mapping("cost", Constant(1))), "fill cost, which is neither a field"),
+        ((*STANDARD_MAPPINGS, Mapping("role", Constant(3))), "; the role is chosen separately)"),
         (STANDARD_MAPPINGS[2:], "the mappings leave username, email unmapped; each is required"),
     ]:
         with pytest.raises(ValueError, match=re.escape(message)):

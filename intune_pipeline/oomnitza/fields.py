@@ -2,6 +2,8 @@
 
 import pandas as pd
 
+from intune_pipeline.users.schemas import is_custom_field
+
 # The system fields the integration writes; custom fields are keyed by their own hex ids.
 BULK_FIELD_IDS = {
     "username": "USER",
@@ -17,9 +19,19 @@ BULK_FIELD_IDS = {
 
 
 def bulk_records(users: pd.DataFrame, custom_field_ids: dict[str, str]) -> list[dict]:
-    """One bulk record per user. Missing values are left out, so they never blank a field."""
+    """One bulk record per user. Missing values are left out, so they never blank a field.
+
+    custom_field_ids names the custom fields of columns such as intune_user_id; columns of
+    mapped custom fields are already named by their ids.
+    """
     ids = {**BULK_FIELD_IDS, **custom_field_ids}
-    unknown = [column for column in users.columns if column not in ids]
+    if twice := sorted(set(custom_field_ids.values()) & set(users.columns)):
+        names = {field: column for column, field in custom_field_ids.items()}
+        raise ValueError(
+            f"the custom field {', '.join(twice)} is mapped twice: as "
+            f"{', '.join(names[field] for field in twice)} and by its id; keep one mapping"
+        )
+    unknown = [c for c in users.columns if c not in ids and not is_custom_field(c)]
     if unknown:
         raise ValueError(f"no Oomnitza field id for {unknown}")
     renamed = users.rename(columns=ids)

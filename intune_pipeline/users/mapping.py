@@ -6,7 +6,7 @@ import pandas as pd
 
 from intune_pipeline.users.mapping_engine import evaluate
 from intune_pipeline.users.mapping_specs import FirstOf, Mapping, Property
-from intune_pipeline.users.schemas import OOMNITZA_USER_FIELDS, OomnitzaUser
+from intune_pipeline.users.schemas import OOMNITZA_USER_FIELDS, OomnitzaUser, is_custom_field
 from intune_pipeline.users.validation import split_valid
 
 SKIP_COLUMNS = ["id", "userPrincipalName", "reason"]
@@ -35,10 +35,12 @@ STANDARD_MAPPINGS = (
 
 def check_targets(mappings: Sequence[Mapping]) -> None:
     targets = {mapping.target for mapping in mappings}
-    if unknown := sorted(targets - set(MAPPED_FIELDS)):
+    if unknown := sorted(t for t in targets - set(MAPPED_FIELDS) if not is_custom_field(t)):
         raise ValueError(
-            f"the mappings fill {', '.join(unknown)}, which the Oomnitza user model does not "
-            f"have (yet); map only {', '.join(MAPPED_FIELDS)} (the role is chosen separately)"
+            f"the mappings fill {', '.join(unknown)}, which is neither a field of the Oomnitza "
+            f"user model ({', '.join(MAPPED_FIELDS)}; the role is chosen separately) nor a "
+            "custom field's internal id (10 lower-case hex characters, such as a41c0e7b19; "
+            "make suggest-mappings lists them)"
         )
     if unmapped := [name for name in REQUIRED_FIELDS if name not in targets]:
         raise ValueError(
@@ -61,11 +63,14 @@ def map_users(
     """
     label = SYNC_KEY_FIELDS[sync_key]
     check_targets(mappings)
-    mapped = evaluate(mappings, graph_users).reindex(columns=MAPPED_FIELDS).astype(object)
+    custom = [mapping.target for mapping in mappings if is_custom_field(mapping.target)]
+    mapped = evaluate(mappings, graph_users).reindex(columns=[*MAPPED_FIELDS, *custom])
+    mapped = mapped.astype(object)
     mapped = mapped.where(mapped.notna(), None)  # fields no mapping fills come in as NaN
     roles = role if isinstance(role, pd.Series) else pd.Series(role, index=mapped.index)
     no_role = roles.isna()
-    mapped["role"] = roles.where(~no_role, 0).astype("int64")
+    # The model's order: its fields, the role, then the custom fields.
+    mapped.insert(len(MAPPED_FIELDS), "role", roles.where(~no_role, 0).astype("int64"))
     who = graph_users[["id", "userPrincipalName"]]
 
     no_key = mapped[sync_key].isna()

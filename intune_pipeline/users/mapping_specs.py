@@ -7,7 +7,7 @@ import re
 import string
 from dataclasses import dataclass
 
-from intune_pipeline.users.schemas import ADDRESS
+from intune_pipeline.users.schemas import ADDRESS, is_custom_field
 
 NAME = r"[A-Za-z_]\w*"
 PATH = re.compile(rf"{NAME}(?:\.{NAME}|\[\d+\])*")
@@ -66,17 +66,19 @@ Source = Property | Constant | Template | FirstOf
 
 @dataclass(frozen=True)
 class Mapping:
-    """An Oomnitza field (REST name) filled from a source, then transformed in order."""
+    """An Oomnitza field (REST name, or a custom field's id) filled from a source, transformed."""
 
     target: str
     source: Source
     transforms: tuple[str, ...] = ()
 
     def __post_init__(self):
-        if not isinstance(self.target, str) or not re.fullmatch(NAME, self.target):
+        if not is_custom_field(self.target) and not (
+            isinstance(self.target, str) and re.fullmatch(NAME, self.target)
+        ):
             raise ValueError(
-                f"mapping target {self.target!r} is not an Oomnitza field name; "
-                "use its REST name, such as position or intune_user_id"
+                f"mapping target {self.target!r} is not an Oomnitza field name; use its REST "
+                "name, such as position, or a custom field's internal id, such as a41c0e7b19"
             )
         try:
             check_transforms(self.transforms)

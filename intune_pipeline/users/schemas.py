@@ -1,5 +1,7 @@
 """Pandera models: the single source of truth for the Graph user and Oomnitza user frames."""
 
+import re
+
 import pandera.pandas as pa
 from pandera.typing import Series
 
@@ -8,6 +10,8 @@ from intune_pipeline.users import checks  # noqa: F401  (registers the text chec
 GUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 ADDRESS = r"[^@\s]+@[^@\s]+\.[^@\s]+"
 UPN = r"[^@\s]+@[^@\s]+"
+# Oomnitza names a custom field by an internal id of 10 hex characters, e.g. a41c0e7b19.
+CUSTOM_FIELD_ID = r"[0-9a-f]{10}"
 
 
 def text(max_length: int, *, nullable: bool = True, pattern: str | None = None, **more):
@@ -49,6 +53,14 @@ class OomnitzaUser(pa.DataFrameModel):
     phone_number: Series[str] = text(64)
     intune_user_id: Series[str] = text(36, nullable=False, pattern=GUID, unique=True)
     role: Series[int] = pa.Field(ge=1)
+    # Mapped custom fields, each a text column named by its internal id, as Oomnitza names it.
+    custom_fields: Series[str] = text(
+        255,
+        alias=f"^{CUSTOM_FIELD_ID}$",
+        regex=True,
+        required=False,
+        description="a custom field, named by its internal id",
+    )
 
     class Config:
         strict = True
@@ -56,4 +68,12 @@ class OomnitzaUser(pa.DataFrameModel):
 
 
 GRAPH_USER_PROPERTIES = list(GraphUser.to_schema().columns)
-OOMNITZA_USER_FIELDS = list(OomnitzaUser.to_schema().columns)
+
+
+def is_custom_field(name) -> bool:
+    return isinstance(name, str) and re.fullmatch(CUSTOM_FIELD_ID, name) is not None
+
+
+OOMNITZA_USER_FIELDS = [
+    name for name, column in OomnitzaUser.to_schema().columns.items() if not column.regex
+]
