@@ -1,4 +1,4 @@
-"""`python -m intune_pipeline run|sync`: what `make run` and `make sync` do."""
+"""`python -m intune_pipeline run|sync|suggest-mappings`: what the make targets of that name do."""
 
 import argparse
 import os
@@ -6,12 +6,13 @@ import signal
 import subprocess
 import sys
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, redirect_stdout
 from pathlib import Path
 
 import httpx
 
 from intune_pipeline.defs.jobs import sync_job_name
+from intune_pipeline.defs.oomnitza.resources import oomnitza_resources
 from intune_pipeline.environment import (
     SandboxProcess,
     configured_settings,
@@ -19,7 +20,10 @@ from intune_pipeline.environment import (
     uses_sandbox,
 )
 from intune_pipeline.errors import PipelineError
+from intune_pipeline.oomnitza import user_fields
 from intune_pipeline.settings import SETTINGS_VARIABLE, Settings, load_settings, settings_path
+from intune_pipeline.settings_values import Env
+from intune_pipeline.users.smart_mapping import as_yaml, suggest
 
 
 def connect(args, stack: ExitStack, project: Path) -> tuple[dict[str, str], bool]:
@@ -65,6 +69,24 @@ def sync(args) -> int:
                 print(oomnitza_holdings(defs, name))
                 failed += not result.success
         return 1 if failed else 0
+
+
+def suggest_mappings(args) -> int:
+    """Mappings for the Oomnitza user fields each integration leaves unmapped, as YAML."""
+    with ExitStack() as stack:
+        with redirect_stdout(sys.stderr):  # the sandbox's note is no part of the YAML
+            settings, _ = connect(args, stack, Path.cwd())
+        os.environ.update(settings)
+        integrations = load_settings(Path(settings[SETTINGS_VARIABLE]))
+        wanted = integration_names(integrations, args.integration)
+        for integration in (i for i in integrations.integrations if i.name in wanted):
+            with oomnitza_resources(integration)["oomnitza"].client() as client:
+                fields = user_fields(client)
+            field = integration.oomnitza.intune_user_id_field
+            field = os.environ.get(field.env) if isinstance(field, Env) else field
+            found = suggest(fields, integration.all_mappings(), field)
+            print(as_yaml(found, integration.name))
+        return 0
 
 
 def integration_names(integrations: Settings, wanted: str | None) -> list[str]:
@@ -141,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, help_text in (
         ("run", "start the sandbox (without real credentials) and Dagster's UI and daemon"),
         ("sync", "run one headless sync and print a summary"),
+        ("suggest-mappings", "print mappings for the Oomnitza fields not mapped yet, by label"),
     ):
         command = commands.add_parser(name, help=help_text)
         command.add_argument("--users", type=int, default=1000, help="sandbox tenant size")
@@ -154,7 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     # A service manager's SIGTERM stops everything started here, as Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
-        return {"run": run, "sync": sync}[args.command](args)
+        commands = {"run": run, "sync": sync, "suggest-mappings": suggest_mappings}
+        return commands[args.command](args)
     except PipelineError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

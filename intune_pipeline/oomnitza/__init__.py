@@ -1,8 +1,9 @@
-"""The Oomnitza API: user reads and bulk portions with their run logs. Knows nothing of Dagster."""
+"""The Oomnitza API: users, their fields, bulk portions and run logs. Knows nothing of Dagster."""
 
 from intune_pipeline.oomnitza.bulk import PortionOutcome, unknown_roles, upload_portion
 from intune_pipeline.oomnitza.client import OomnitzaClient
 from intune_pipeline.oomnitza.fields import BULK_FIELD_IDS, bulk_records
+from intune_pipeline.oomnitza.metadata import user_fields
 
 __all__ = [
     "BULK_FIELD_IDS",
@@ -11,4 +12,5 @@ __all__ = [
     "bulk_records",
     "unknown_roles",
     "upload_portion",
+    "user_fields",
 ]
