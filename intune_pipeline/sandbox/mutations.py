@@ -5,7 +5,7 @@ import random
 from intune_pipeline.sandbox import names
 from intune_pipeline.sandbox.directory import Directory
 from intune_pipeline.sandbox.licences import member_plans
-from intune_pipeline.sandbox.people import member, pick
+from intune_pipeline.sandbox.people import member, org_details, pick
 
 KINDS = ("hires", "leavers", "soft_deletes", "renames", "retitles")
 
@@ -64,6 +64,7 @@ def hire(directory: Directory, rng: random.Random, upns: set[str]) -> str:
     upn = free_upn(local, domain, upns)
     user.update(userPrincipalName=upn, mail=upn if user["mail"] else None)
     user["assignedPlans"] = member_plans(rng)
+    org_details(rng, user)
     directory.add(user, rng)
     return user["id"]
 

@@ -117,3 +117,27 @@ SERVICE_NAMES = [
     "Helpdesk",
     "noreply",
 ]
+# The city and country of each office; remote workers have a country but no city.
+OFFICE_PLACES = {
+    "Building 4, Floor 2": ("Redmond", "United States"),
+    "Redmond 18/2105": ("Redmond", "United States"),
+    "London Paddington": ("London", "United Kingdom"),
+    "München Süd": ("München", "Germany"),
+    "Ærøskøbing Harbour": ("Ærøskøbing", "Denmark"),
+    "São Paulo": ("São Paulo", "Brazil"),
+    "Seattle HQ": ("Seattle", "United States"),
+    "Tokyo 東京": ("Tokyo", "Japan"),
+}
+COUNTRIES = ["United States", "United States", "United Kingdom", "Germany", "Canada", "Japan"]
+# Each department's division (employeeOrgData.division) and first cost center number.
+DIVISIONS = {
+    "Engineering": ("Products", 4100),
+    "Research & Development": ("Products", 4500),
+    "Sales": ("Commercial", 2100),
+    "Marketing": ("Commercial", 2500),
+    "Finance": ("Corporate", 1100),
+    "Human Resources": ("Corporate", 1300),
+    "Legal": ("Corporate", 1500),
+    "IT": ("Operations", 3100),
+    "Operations": ("Operations", 3500),
+}

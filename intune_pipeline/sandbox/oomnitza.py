@@ -1,4 +1,4 @@
-"""The Oomnitza API emulator: users REST, bulk portions and connector run logs."""
+"""The Oomnitza API emulator: users REST, field metadata, SaaS, bulk portions and run logs."""
 
 import hmac
 
@@ -8,6 +8,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from intune_pipeline.sandbox.oomnitza_bulk import ApiError, Bulk
+from intune_pipeline.sandbox.oomnitza_losses import losses_routes
+from intune_pipeline.sandbox.oomnitza_metadata import user_fields_metadata
+from intune_pipeline.sandbox.oomnitza_saas import SaasStore
+from intune_pipeline.sandbox.oomnitza_saas_api import saas_routes
 from intune_pipeline.sandbox.oomnitza_store import UserStore
 from intune_pipeline.sandbox.oomnitza_users import (
     DEFAULT_LIMIT,
@@ -21,7 +25,9 @@ from intune_pipeline.sandbox.requestlog import RequestLog
 from intune_pipeline.sandbox.web import json_response, read_json, request_log_route
 
 
-def oomnitza_app(store: UserStore, bulk: Bulk, api_token: str, log: RequestLog) -> Starlette:
+def oomnitza_app(
+    store: UserStore, bulk: Bulk, saas: SaasStore, api_token: str, log: RequestLog
+) -> Starlette:
     """Every /api/v3 call needs the Authorization2 header; /_sandbox/* is the operator's."""
 
     def api(handler):
@@ -77,6 +83,9 @@ def oomnitza_app(store: UserStore, bulk: Bulk, api_token: str, log: RequestLog) 
         store.delete(user)
         return json_response(user)
 
+    async def user_fields(request: Request) -> Response:
+        return json_response(user_fields_metadata())
+
     async def post_bulk(request: Request) -> Response:
         return json_response(bulk.receive(await body(request), request.client.host))
 
@@ -123,6 +132,8 @@ def oomnitza_app(store: UserStore, bulk: Bulk, api_token: str, log: RequestLog) 
             Route(users + "/{ident}", api(get_user), methods=["GET"]),
             Route(users + "/{ident}", api(patch_user), methods=["PATCH"]),
             Route(users + "/{ident}", api(delete_user), methods=["DELETE"]),
+            Route("/api/v3/fields/users", api(user_fields), methods=["GET"]),
+            *saas_routes(saas, api, body),
             Route(bulk_path, api(post_bulk), methods=["POST"]),
             Route(bulk_path + "/{portion}", api(bulk_state), methods=["GET"]),
             Route(bulk_path + "/{portion}/finalize", api(finalize), methods=["POST"]),
@@ -132,6 +143,7 @@ def oomnitza_app(store: UserStore, bulk: Bulk, api_token: str, log: RequestLog) 
             Route(logs + "/connectors/{connector}", api(connector_runs), methods=["GET"]),
             Route(logs + "/{portion}", api(run_log), methods=["GET"]),
             Route("/_sandbox/portions/{portion}/cancel", cancel, methods=["POST"]),
+            *losses_routes(bulk.losses),
             request_log_route(log),
         ],
         exception_handlers={ApiError: api_error, 404: not_found, 405: not_allowed},

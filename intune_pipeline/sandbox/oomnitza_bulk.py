@@ -2,6 +2,7 @@
 
 import time
 
+from intune_pipeline.sandbox.oomnitza_losses import Losses
 from intune_pipeline.sandbox.oomnitza_portions import MAX_TEST_PAYLOAD, Portion
 from intune_pipeline.sandbox.oomnitza_records import BULK_FIELDS, RecordRules
 from intune_pipeline.sandbox.oomnitza_store import UserStore
@@ -52,11 +53,17 @@ def check_batch(body) -> None:
 
 
 class Bulk:
-    """The portions received so far, and what became of their records."""
+    """The portions received so far, and what became of their records.
+
+    Batches of one portion may arrive concurrently. receive() never awaits, and every request
+    is served on the one event loop, so a batch is processed whole before the next one starts:
+    a portion's received count, record positions and run-log lines never interleave.
+    """
 
     def __init__(self, store: UserStore):
         self.store = store
         self.portions: dict[str, Portion] = {}
+        self.losses = Losses()
 
     def state(self, portion_id: str) -> dict:
         portion = self.portions.get(portion_id)
@@ -73,7 +80,8 @@ class Bulk:
         if portion is None:
             portion = self._new(body["portion"], body.get("connector_name"), client_ip)
             portion.test_run = body.get("test_run", False)
-        rules = RecordRules(self.store, body, portion.connector, write=not portion.test_run)
+        write = not portion.test_run
+        rules = RecordRules(self.store, body, portion.connector, write, self.losses)
         with paused_gc():
             for record in body["records"]:
                 portion.received += 1

@@ -1,27 +1,20 @@
 """One bulk record: match it on the sync fields, then add, update, skip or fail it."""
 
 from intune_pipeline.sandbox.oomnitza_fields import (
-    INTUNE_USER_ID_FIELD,
+    CUSTOM_FIELDS,
     ROLES,
+    STANDARD_FIELDS,
     TEXT_FIELDS,
     StoreError,
     normalize,
 )
+from intune_pipeline.sandbox.oomnitza_losses import Losses
 from intune_pipeline.sandbox.oomnitza_store import UserStore
 
 # Bulk records name fields by Oomnitza internal id; the REST API by field name.
 BULK_FIELDS = {
-    "USER": "username",
-    "EMAIL": "email",
-    "FIRST_NAME": "first_name",
-    "LAST_NAME": "last_name",
-    "FULL_NAME": "full_name",
-    "POSITION": "position",
-    "PHONE": "phone_number",
-    "ADDRESS": "address",
-    "PERMISSIONS_ID": "role",
-    "SUSPENDED": "suspended",
-    INTUNE_USER_ID_FIELD: INTUNE_USER_ID_FIELD,
+    **{key: name for key, name, _, _ in STANDARD_FIELDS},
+    **{field: field for field in CUSTOM_FIELDS},
 }
 BULK_KEYS = {field: key for key, field in BULK_FIELDS.items()}
 
@@ -33,8 +26,10 @@ def blank(value) -> bool:
 class RecordRules:
     """How one bulk request's records are matched and written (its sync fields and modes)."""
 
-    def __init__(self, store: UserStore, body: dict, by: str, write: bool = True):
+    def __init__(self, store: UserStore, body: dict, by: str, write: bool, losses: Losses):
         self.store = store
+        self.portion = body["portion"]
+        self.losses = losses
         self.sync = body["sync_field"]
         self.insert_only = bool(body.get("insert_only"))
         self.update_only = bool(body.get("update_only"))
@@ -62,7 +57,7 @@ class RecordRules:
                 found_by = f" (found by {other} '{record[other]}')"
                 break
         if user is not None:
-            return self._update(user, values, name + found_by)
+            return self._update(user, values, name + found_by, position, record)
         if self.update_only:
             return "skipped", f"Record skipped: {name} not found; Update only"
         if not values.get("username"):
@@ -70,11 +65,19 @@ class RecordRules:
         conflict = self.store.conflict(values)
         if conflict:
             return "failed", f"Record failed: {name}: {conflict}"
-        if self.write:
+        if self._keeps("added", name, position, record):
             self.store.create(values, self.by)
         return "added", f"Record added: {name}"
 
-    def _update(self, user: dict, values: dict, name: str) -> tuple[str, str]:
+    def _keeps(self, outcome: str, name: str, position: int, record: dict) -> bool:
+        """Whether the store takes this write: not in a test run, nor when it is to be lost."""
+        if not self.write:
+            return False
+        return not self.losses.take(self.portion, position, outcome, name, record)
+
+    def _update(
+        self, user: dict, values: dict, name: str, position: int, record: dict
+    ) -> tuple[str, str]:
         if self.insert_only:
             return "skipped", f"Record skipped: {name} exists; Create only"
         changed = [field for field, value in values.items() if user.get(field) != value]
@@ -83,7 +86,7 @@ class RecordRules:
         conflict = self.store.conflict(values, user)
         if conflict:
             return "failed", f"Record failed: {name}: {conflict}"
-        if self.write:
+        if self._keeps("updated", name, position, record):
             self.store.update(user, {field: values[field] for field in changed}, self.by)
         fields = ", ".join(BULK_KEYS[field] for field in changed)
         return "updated", f"Record updated: {name}: {fields} changed"

@@ -4,7 +4,7 @@ import bisect
 import random
 import time
 
-from intune_pipeline.sandbox.oomnitza_fields import CUSTOM_FIELDS, INTUNE_USER_ID_FIELD, TEXT_FIELDS
+from intune_pipeline.sandbox.oomnitza_fields import TEXT_FIELDS, UNIQUE_FIELDS, label_of
 
 NEW_USER = {
     "user_id": None,
@@ -22,6 +22,8 @@ NEW_USER = {
     "email_subscription": True,
 }
 _ids = random.Random()  # seeded from the OS; far cheaper than uuid4 per user
+# Unique fields compared exactly; username has its own case-insensitive index.
+EXACT_UNIQUE = tuple(field for field in UNIQUE_FIELDS if field != "username")
 
 
 def uid_of(user: dict) -> int:
@@ -29,13 +31,13 @@ def uid_of(user: dict) -> int:
 
 
 class UserStore:
-    """Users by user_id, indexed by username, email and the Intune user id."""
+    """Users by user_id, indexed by username, email and the unique custom fields."""
 
     def __init__(self):
         self.users: dict[str, dict] = {}
         self._by_username: dict[str, dict] = {}
         self._by_email: dict[str, list[dict]] = {}
-        self._by_intune_id: dict[str, dict] = {}
+        self._unique: dict[str, dict[str, dict]] = {field: {} for field in EXACT_UNIQUE}
         self._next_uid = 1
         self._in_uid_order = True  # until a loaded file gives uids out of order
 
@@ -59,18 +61,17 @@ class UserStore:
         if field == "email":
             holders = self._by_email.get(str(value).lower())
             return holders[0] if holders else None
-        if field == INTUNE_USER_ID_FIELD:
-            return self._by_intune_id.get(value)
+        if field in self._unique:
+            return self._unique[field].get(value)
         return next((u for u in self.users.values() if u.get(field) == value), None)
 
     def conflict(self, values: dict, user: dict | None = None) -> str | None:
         """Why values would break a unique field held by a user other than user, else None."""
-        for field in ("username", INTUNE_USER_ID_FIELD):
+        for field in UNIQUE_FIELDS:
             other = self.find(field, values.get(field))
             if other is not None and other is not user:
-                label = CUSTOM_FIELDS.get(field, field)
                 return (
-                    f"{label} '{values[field]}' is already held by another user "
+                    f"{label_of(field)} '{values[field]}' is already held by another user "
                     f"(user_id {other['user_id']}, username '{other['username']}')"
                 )
         return None
@@ -112,8 +113,9 @@ class UserStore:
             holders = self._by_email.setdefault(user["email"].lower(), [])
             # Kept in uid order: the oldest holder of a shared address matches first.
             bisect.insort(holders, user, key=uid_of)
-        if user.get(INTUNE_USER_ID_FIELD):
-            self._by_intune_id[user[INTUNE_USER_ID_FIELD]] = user
+        for field, index in self._unique.items():
+            if user.get(field):
+                index[user[field]] = user
 
     def _unindex(self, user: dict) -> None:
         if user.get("username"):
@@ -121,5 +123,6 @@ class UserStore:
         if user.get("email"):
             holders = self._by_email.get(user["email"].lower(), [])
             holders[:] = [u for u in holders if u is not user]
-        if user.get(INTUNE_USER_ID_FIELD):
-            self._by_intune_id.pop(user[INTUNE_USER_ID_FIELD], None)
+        for field, index in self._unique.items():
+            if user.get(field):
+                index.pop(user[field], None)

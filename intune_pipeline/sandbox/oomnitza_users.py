@@ -26,15 +26,15 @@ def int_param(query, name: str, default: int) -> int:
     return int(raw)
 
 
-def filtered(users: list[dict], expression: str) -> list[dict]:
-    """Users matching "field eq 'value'" conditions joined by "and" (case-insensitive)."""
+def filtered(users: list[dict], expression: str, fields=FIELDS, kind="user") -> list[dict]:
+    """Objects matching "field eq 'value'" conditions joined by "and" (case-insensitive)."""
     for condition in re.split(r"\s+and\s+", expression.strip(), flags=re.IGNORECASE):
         match = CONDITION.match(condition)
-        if not match or match.group(1) not in FIELDS:
+        if not match or match.group(1) not in fields:
             raise ApiError(
                 400,
                 f"Cannot use filter {expression!r}: the sandbox understands field eq 'value' "
-                "conditions on user fields, joined by and",
+                f"conditions on {kind} fields, joined by and",
             )
         field = match.group(1)
         wanted = (match.group(2) or "").replace("''", "'") if match.group(3) is None else None
@@ -43,13 +43,13 @@ def filtered(users: list[dict], expression: str) -> list[dict]:
     return users
 
 
-def sorted_users(users: list[dict], sortby: str) -> list[dict]:
+def sorted_users(users: list[dict], sortby: str, fields=FIELDS, kind="user") -> list[dict]:
     """sortby is "field", "-field", "field asc" or "field desc"."""
     parts = sortby.split()
     field = parts[0].lstrip("-") if parts else ""
     descending = sortby.strip().startswith("-") or (len(parts) > 1 and parts[1].lower() == "desc")
-    if field not in FIELDS or len(parts) > 2:
-        raise ApiError(400, f"Cannot sort by {sortby!r}: give a user field, such as uid or -uid")
+    if field not in fields or len(parts) > 2:
+        raise ApiError(400, f"Cannot sort by {sortby!r}: give a {kind} field, such as uid or -uid")
     present = [u for u in users if u.get(field) is not None]
     absent = [u for u in users if u.get(field) is None]
     present.sort(key=lambda u: u[field], reverse=descending)

@@ -16,6 +16,8 @@ from intune_pipeline.sandbox.inputs import InputError, load_oomnitza, load_tenan
 from intune_pipeline.sandbox.oomnitza import oomnitza_app
 from intune_pipeline.sandbox.oomnitza_bulk import Bulk
 from intune_pipeline.sandbox.oomnitza_fields import INTUNE_USER_ID_FIELD
+from intune_pipeline.sandbox.oomnitza_operator import OomnitzaOperations
+from intune_pipeline.sandbox.oomnitza_saas import SaasStore
 from intune_pipeline.sandbox.oomnitza_store import UserStore
 from intune_pipeline.sandbox.requestlog import RequestLog, RequestLogMiddleware
 from intune_pipeline.sandbox.server import ServerThread, bind, make_tls
@@ -26,7 +28,7 @@ SERVERS = ("login", "graph", "oomnitza")
 ROLE_ID = 25  # "Employee", the role the pipeline gives the users it creates
 
 
-class Sandbox(TenantOperations):
+class Sandbox(TenantOperations, OomnitzaOperations):
     """Local Entra login, Graph and Oomnitza; use as a context manager or start()/stop()."""
 
     def __init__(self, config: SandboxConfig | None = None):
@@ -44,6 +46,7 @@ class Sandbox(TenantOperations):
         self.tokens = TokenStore(config.token_lifetime)
         self.store = UserStore()
         self.bulk = Bulk(self.store)
+        self.saas = SaasStore(self.store)
         if config.oomnitza_file is not None:
             load_oomnitza(config.oomnitza_file, self.store)
         if config.prefill:
@@ -111,7 +114,7 @@ class Sandbox(TenantOperations):
         )
         login = entra_app(registration, self.tokens, log)
         graph = graph_app(self.urls["graph"], self.directory, self.tokens, log, self.config)
-        oomnitza = oomnitza_app(self.store, self.bulk, self.api_token, log)
+        oomnitza = oomnitza_app(self.store, self.bulk, self.saas, self.api_token, log)
         apps = zip(SERVERS, (login, graph, oomnitza), strict=True)
         return [
             RequestLogMiddleware(with_faults(app, name, self.faults[name], self.urls), log, name)
@@ -176,11 +179,3 @@ class Sandbox(TenantOperations):
     def _call(self, function):
         """function run on the servers' loop between requests, or here when stopped."""
         return self._servers.call(function) if self._servers is not None else function()
-
-    def oomnitza_users(self) -> list[dict]:
-        """Copies of the Oomnitza users held now, in uid order."""
-
-        def snapshot() -> list[dict]:
-            return [dict(user) for user in self.store.in_uid_order()]
-
-        return self._servers.call(snapshot) if self._servers is not None else snapshot()

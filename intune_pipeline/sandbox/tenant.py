@@ -4,7 +4,7 @@ import random
 
 from intune_pipeline.sandbox.licences import member_plans, service_plans
 from intune_pipeline.sandbox.names import DOMAIN, ONMICROSOFT
-from intune_pipeline.sandbox.people import guest, member, new_uuid, pick, service
+from intune_pipeline.sandbox.people import guest, member, new_uuid, org_details, pick, service
 from intune_pipeline.sandbox.speed import paused_gc
 
 __all__ = ["DOMAIN", "ONMICROSOFT", "generate_tenant", "tenant_identity"]
@@ -28,6 +28,7 @@ def _generate(count: int, seed: int) -> list[dict]:
     r = rng.random
     # Plans draw from their own generator, so adding them left every other value as it was.
     plan_rng = random.Random(f"plans-{seed}")
+    org_rng = random.Random(f"org-{seed}")  # likewise for city, country and employeeOrgData
     taken: dict[str, int] = {}
     last_mail = None
     users = []
@@ -42,6 +43,7 @@ def _generate(count: int, seed: int) -> list[dict]:
         else:
             user = member(rng, taken, n)
             user["assignedPlans"] = member_plans(plan_rng)
+            org_details(org_rng, user)
         mail = user["mail"]
         if mail and kind >= 0.08:
             if last_mail and r() < 0.005:

@@ -56,14 +56,15 @@ def test_paging_returns_every_user_once_with_only_the_selected_properties(
 
 
 def test_values_match_the_tenant_and_unset_properties_are_null(shared_sandbox, http, token):
-    select = "displayName,mail,jobTitle,businessPhones,employeeId,city"
+    org = ("department", "employeeId", "companyName", "city", "country", "employeeOrgData")
+    select = f"displayName,mail,jobTitle,businessPhones,{','.join(org)},faxNumber"
     body = get(http, users_url(shared_sandbox), token, {"$select": select, "$top": "999"}).json()
     assert "@odata.nextLink" not in body
     for got, user in zip(body["value"], shared_sandbox.graph_users, strict=True):
         assert got["id"] == user["id"]  # id always comes back
-        for prop in ("displayName", "mail", "jobTitle", "businessPhones", "employeeId"):
+        for prop in ("displayName", "mail", "jobTitle", "businessPhones", *org):
             assert got[prop] == user[prop]
-        assert got["city"] is None
+        assert got["faxNumber"] is None
 
 
 def test_without_select_graph_answers_its_default_properties(shared_sandbox, http, token):

@@ -52,12 +52,12 @@ def test_changes_with_a_seed_are_reproducible(tmp_path):
 
 def test_update_user_and_remove_user(sandbox, graph):
     user = sandbox.graph_users[10]
-    updated = sandbox.update_user(user["id"], jobTitle="Chief Sandbox Officer", city="Oslo")
-    assert updated["jobTitle"] == "Chief Sandbox Officer" and updated["city"] == "Oslo"
-    got = graph.get("/v1.0/users", {"$filter": f"id eq '{user['id']}'", "$select": "id,city"})
-    assert got.json()["value"] == [{"id": user["id"], "city": "Oslo"}]
+    updated = sandbox.update_user(user["id"], jobTitle="Chief Sandbox Officer", state="Oslo")
+    assert updated["jobTitle"] == "Chief Sandbox Officer" and updated["state"] == "Oslo"
+    got = graph.get("/v1.0/users", {"$filter": f"id eq '{user['id']}'", "$select": "id,state"})
+    assert got.json()["value"] == [{"id": user["id"], "state": "Oslo"}]
     assert (
-        graph.get("/v1.0/users", {"$select": "city", "$top": "1"}).json()["value"][0]["city"]
+        graph.get("/v1.0/users", {"$select": "state", "$top": "1"}).json()["value"][0]["state"]
         is None
     )
     with pytest.raises(ValueError, match="shoeSize"):

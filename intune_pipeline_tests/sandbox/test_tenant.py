@@ -13,6 +13,7 @@ PROPERTIES = {
     "id", "userPrincipalName", "mail", "givenName", "surname", "displayName", "jobTitle",
     "officeLocation", "mobilePhone", "businessPhones", "accountEnabled", "userType",
     "department", "employeeId", "companyName", "preferredLanguage", "otherMails", "assignedPlans",
+    "city", "country", "employeeOrgData",
 }  # fmt: skip
 
 
@@ -56,6 +57,21 @@ def test_the_tenant_is_as_messy_as_real_ones(tenant):
     no_domain = share(tenant, lambda user: user["mail"] and "@" not in user["mail"][:-1])
     control = share(tenant, lambda user: any(ord(c) < 32 for c in user["displayName"]))
     assert 0.001 < no_domain < 0.005 and 0.001 < control < 0.005
+
+
+def test_members_carry_org_data_with_some_gaps(tenant):
+    members = [user for user in tenant if user["userType"] == "Member" and user["givenName"]]
+    for prop in ("department", "employeeId", "companyName", "city", "country"):
+        assert 0.5 < share(members, lambda user, p=prop: user[p] is not None) < 0.99, prop
+    orgs = [user["employeeOrgData"] for user in members if user["employeeOrgData"]]
+    assert 0.8 < len(orgs) / len(members) < 0.9
+    assert all(set(org) == {"costCenter", "division"} for org in orgs)
+    assert any(org["costCenter"] is None for org in orgs)
+    assert {org["division"] for org in orgs} >= {"Products", "Commercial", "Corporate", None}
+    london = [user for user in members if user["officeLocation"] == "London Paddington"]
+    assert {user["country"] for user in london} == {"United Kingdom"}
+    ids = [user["employeeId"] for user in members if user["employeeId"]]
+    assert len(set(ids)) == len(ids)  # the Oomnitza field it maps to is unique
 
 
 def test_a_tenant_file_replaces_the_generator(tmp_path):
