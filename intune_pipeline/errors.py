@@ -18,3 +18,14 @@ class RemoteError(PipelineError):
         super().__init__(message)
         self.status = status
         self.request_id = request_id
+
+
+class Labels(dict[str, str]):
+    """A library parameter's setting, as a person would point at it, for messages to name.
+
+    The Dagster layer fills it from the settings file; the plain libraries know nothing of that
+    file, so a parameter without a label is named as itself.
+    """
+
+    def __missing__(self, parameter: str) -> str:
+        return parameter

@@ -18,17 +18,24 @@ TRANSIENT_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
 def https_base_url(url: str, setting: str) -> str:
-    """The base URL of a service without a trailing slash; only https is accepted."""
+    """The base URL of a service without a trailing slash; only https is accepted.
+
+    setting names where the URL came from, as a person would point at it.
+    """
     parts = urlsplit(url.strip())
     if parts.scheme != "https" or not parts.hostname:
         raise ConfigError(
-            f"{setting} must be an https:// URL such as https://graph.microsoft.com, got {url!r}."
+            f"{setting} is {url!r}, which is not an https:// URL: give the service's address "
+            "as https:// followed by its host name."
         )
     return url.strip().rstrip("/")
 
 
 def tls_context(ca_bundle: str | None, setting: str) -> ssl.SSLContext:
-    """System trust plus an optional CA bundle; certificate verification is always on."""
+    """System trust plus an optional CA bundle; certificate verification is always on.
+
+    setting names where the bundle's path came from, as a person would point at it.
+    """
     context = ssl.create_default_context()
     if ca_bundle:
         try:
@@ -37,7 +44,7 @@ def tls_context(ca_bundle: str | None, setting: str) -> ssl.SSLContext:
             raise ConfigError(
                 f"{setting} names {ca_bundle!r}, which is not a readable PEM CA bundle "
                 f"({error}). Point it at the PEM file of the CA that signs the server "
-                "certificates, or unset it."
+                "certificates, or remove it."
             ) from error
     return context
 

@@ -8,12 +8,14 @@ import uuid
 import httpx
 import pytest
 
-from intune_pipeline.defs.graph.resources import GraphResource
+from intune_pipeline.defs.graph.resources import GraphResource, graph_resource
+from intune_pipeline.defs.values import Source
 from intune_pipeline.errors import ConfigError, RemoteError
 from intune_pipeline.graph import GraphClient, GraphCredentials, TokenProvider, progress, read_users
 from intune_pipeline.graph.clouds import scope_for
 from intune_pipeline.http import RetryPolicy, http_client, tls_context
 from intune_pipeline.sandbox import Sandbox, SandboxConfig
+from intune_pipeline.settings import Integration
 from intune_pipeline.users.schemas import GRAPH_USER_PROPERTIES
 from intune_pipeline_tests.runs import transitive_users
 
@@ -30,6 +32,39 @@ def resource(sandbox: Sandbox, **overrides) -> GraphResource:
     }
     fields.update(overrides)
     return GraphResource(**fields)
+
+
+# The Graph settings of an integration contoso, each read from a variable of its own that is
+# set to the sandbox's value of the example file's variable.
+CONTOSO = {
+    "login_url": ("CONTOSO_LOGIN", "ENTRA_LOGIN_URL"),
+    "graph_url": ("CONTOSO_GRAPH", "GRAPH_URL"),
+    "tenant_id": ("CONTOSO_TENANT", "ENTRA_TENANT_ID"),
+    "client_id": ("CONTOSO_CLIENT", "ENTRA_CLIENT_ID"),
+    "client_secret": ("CONTOSO_SECRET", "ENTRA_CLIENT_SECRET"),
+    "ca_bundle": ("CONTOSO_CA", "INTUNE_PIPELINE_CA_BUNDLE"),
+}
+
+
+def contoso(sandbox: Sandbox, monkeypatch, users=None, **variables) -> GraphResource:
+    """The resource built from contoso's settings; variables override the sandbox's values."""
+    for variable, example in CONTOSO.values():
+        monkeypatch.setenv(variable, sandbox.env[example])
+    for variable, value in variables.items():
+        monkeypatch.setenv(variable, value)
+    integration = Integration.model_validate(
+        {
+            "name": "contoso",
+            "graph": {setting: {"env": variable} for setting, (variable, _) in CONTOSO.items()},
+            "users": users or {},
+            "oomnitza": {
+                "url": "https://o",
+                "api_token": {"env": "T"},
+                "intune_user_id_field": "f",
+            },
+        }
+    )
+    return graph_resource(integration)
 
 
 def read_ids(graph: GraphResource) -> list[str]:
@@ -63,18 +98,39 @@ def test_secret_and_certificate_sign_in_both_read_every_user_once(sandbox):
     assert set(by_secret) == set(by_certificate) == tenant_ids(sandbox)
 
 
-def test_a_wrong_secret_says_what_to_fix_and_does_not_repeat_it(sandbox):
+def test_a_wrong_secret_says_what_to_fix_and_does_not_repeat_it(sandbox, monkeypatch):
     with pytest.raises(RemoteError) as refused:
-        read_ids(resource(sandbox, client_secret="wrong-secret-value"))
+        read_ids(contoso(sandbox, monkeypatch, CONTOSO_SECRET="wrong-secret-value"))
     message = str(refused.value)
-    assert "invalid_client" in message and "ENTRA_CLIENT_SECRET" in message
-    assert "wrong-secret-value" not in message
+    assert "invalid_client" in message
+    assert "set graph.client_secret of integration contoso (read from CONTOSO_SECRET) to" in message
+    assert "wrong-secret-value" not in message and "ENTRA_" not in message
 
 
-def test_an_unknown_tenant_names_the_setting_and_carries_entras_trace_id(sandbox):
-    with pytest.raises(ConfigError, match="ENTRA_TENANT_ID") as refused:
-        read_ids(resource(sandbox, tenant_id=str(uuid.uuid4())))
-    assert "AADSTS90002" in str(refused.value) and "trace id" in str(refused.value)
+def test_an_unknown_tenant_names_the_setting_and_carries_entras_trace_id(sandbox, monkeypatch):
+    graph = contoso(sandbox, monkeypatch, CONTOSO_TENANT=str(uuid.uuid4()))
+    with pytest.raises(ConfigError) as refused:
+        read_ids(graph)
+    message = str(refused.value)
+    assert "the tenant that graph.tenant_id of integration contoso (read from CONTOSO_TENANT)" in (
+        message
+    )
+    assert (
+        "graph.login_url of integration contoso (read from CONTOSO_LOGIN) is the login" in message
+    )
+    assert "AADSTS90002" in message and "trace id" in message
+
+
+def test_an_unknown_tenant_literal_in_the_settings_is_named_without_a_variable(sandbox):
+    graph = resource(
+        sandbox,
+        tenant_id=str(uuid.uuid4()),
+        sources={"tenant_id": Source(setting="graph.tenant_id of integration contoso")},
+    )
+    with pytest.raises(
+        ConfigError, match=r"tenant that graph\.tenant_id of integration contoso names\."
+    ):
+        read_ids(graph)
 
 
 def test_missing_consent_says_which_permission_to_grant(tmp_path):
@@ -188,9 +244,16 @@ def test_group_scope_reads_direct_and_nested_members(sandbox):
     assert set(ids) == transitive_users(groups, nesting["id"]) and len(ids) == len(set(ids))
 
 
-def test_group_scope_without_a_group_names_the_setting(sandbox):
-    with pytest.raises(ConfigError, match="GRAPH_GROUP_ID is not set"):
-        read_ids(resource(sandbox, user_scope="group"))
+def test_group_scope_with_its_group_variable_unset_names_the_setting(sandbox, monkeypatch):
+    users = {"scope": "group", "group_id": {"env": "CONTOSO_GROUP"}}
+    graph = contoso(sandbox, monkeypatch, users)
+    monkeypatch.delenv("CONTOSO_GROUP", raising=False)
+    with pytest.raises(ConfigError) as refused:
+        read_ids(graph)
+    assert str(refused.value).startswith(
+        "users.scope of integration contoso is group but users.group_id of integration contoso "
+        "(read from CONTOSO_GROUP) is not set: set it to the Object ID"
+    )
 
 
 @pytest.mark.parametrize(

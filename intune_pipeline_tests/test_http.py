@@ -1,5 +1,7 @@
 """Retry timing and the TLS and URL rules shared by both clients."""
 
+import re
+
 import httpx
 import pytest
 
@@ -26,15 +28,19 @@ def test_backoff_grows_with_jitter_and_is_capped():
 
 
 def test_only_https_urls_are_accepted():
-    assert https_base_url("https://graph.microsoft.com/", "GRAPH_URL") == (
+    setting = "graph.graph_url of integration contoso"
+    assert https_base_url("https://graph.microsoft.com/", setting) == (
         "https://graph.microsoft.com"
     )
-    with pytest.raises(ConfigError, match="GRAPH_URL must be an https:// URL"):
-        https_base_url("http://graph.microsoft.com", "GRAPH_URL")
+    with pytest.raises(ConfigError) as refused:
+        https_base_url("http://graph.microsoft.com", setting)
+    assert str(refused.value).startswith(f"{setting} is 'http://graph.microsoft.com', which is not")
+    assert "give the service's address as https://" in str(refused.value)
 
 
 def test_an_unreadable_ca_bundle_names_the_setting(tmp_path):
     bogus = tmp_path / "ca.pem"
     bogus.write_text("not a certificate")
-    with pytest.raises(ConfigError, match="INTUNE_PIPELINE_CA_BUNDLE names"):
-        tls_context(str(bogus), "INTUNE_PIPELINE_CA_BUNDLE")
+    setting = "oomnitza.ca_bundle of integration contoso (read from CONTOSO_CA)"
+    with pytest.raises(ConfigError, match=rf"^{re.escape(setting)} names .* Point it at the PEM"):
+        tls_context(str(bogus), setting)

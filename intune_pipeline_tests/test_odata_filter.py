@@ -61,5 +61,5 @@ def test_quoted_text_unescapes_doubled_quotes():
     "text", ["accountEnabled = true", "mail eq", "startsWith(mail, 5)", "a eq 'x' and", "x y z"]
 )
 def test_mistakes_name_the_setting_and_show_examples(text):
-    with pytest.raises(ConfigError, match=r"GRAPH_USER_FILTER is not a filter Graph can evaluate"):
+    with pytest.raises(ConfigError, match=r"the user filter is not a filter Graph can evaluate"):
         parse_filter(text)

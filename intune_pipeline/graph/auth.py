@@ -6,32 +6,33 @@ from pathlib import Path
 import httpx
 import msal
 
-from intune_pipeline.errors import ConfigError, RemoteError
+from intune_pipeline.errors import ConfigError, Labels, RemoteError
 
-# What to do in Entra for each error msal reports; the setting names are the environment variables.
+# What to do in Entra for each error msal reports; {parameter} is replaced by its setting's label.
 ADVICE = {
     "invalid_client": (
-        "Entra refused the app's credential. For a secret, put the secret's Value (not its "
-        "Secret ID) in ENTRA_CLIENT_SECRET; for a certificate, upload ENTRA_CLIENT_CERTIFICATE "
-        "to the app registration. Check under App registrations > Certificates & secrets that "
-        "it has not expired."
+        "Entra refused the app's credential. For a secret, set {client_secret} to the secret's "
+        "Value (not its Secret ID); for a certificate, upload the one that {certificate_path} "
+        "names to the app registration. Check under App registrations > Certificates & secrets "
+        "that it has not expired."
     ),
     "unauthorized_client": (
-        "Entra does not know the application ENTRA_CLIENT_ID in this tenant. Copy the "
-        "Application (client) ID from the app registration's overview page, and check "
-        "ENTRA_TENANT_ID names the tenant the app is registered in."
+        "Entra does not know, in this tenant, the application that {client_id} names. Set it to "
+        "the Application (client) ID from the app registration's overview page, and check that "
+        "{tenant_id} names the tenant the app is registered in."
     ),
     "invalid_tenant": (
-        "Entra does not know the tenant ENTRA_TENANT_ID. Copy the Directory (tenant) ID from "
-        "the app registration's overview page, and check the login host is the tenant's cloud."
+        "Entra does not know the tenant that {tenant_id} names. Set it to the Directory "
+        "(tenant) ID from the app registration's overview page, and check that {login_url} is "
+        "the login host of the tenant's cloud."
     ),
     "invalid_resource": (
-        "Entra does not know the Graph resource asked for. Check that GRAPH_URL is the Graph "
+        "Entra does not know the Graph resource asked for. Check that {graph_url} is the Graph "
         "host of the tenant's cloud (for example https://graph.microsoft.com for the global "
         "cloud, https://graph.microsoft.us for US Government)."
     ),
     "invalid_scope": (
-        "Entra refused the Graph scope. Check that GRAPH_URL is the Graph host of the "
+        "Entra refused the Graph scope. Check that {graph_url} is the Graph host of the "
         "tenant's cloud (for example https://graph.microsoft.com)."
     ),
 }
@@ -41,7 +42,8 @@ ADVICE = {
 class GraphCredentials:
     """Where and as whom to sign in: a client secret, or a certificate (key and certificate PEM).
 
-    Secrets are kept out of repr(), so they cannot leak through logs or error reports.
+    Secrets are kept out of repr(), so they cannot leak through logs or error reports. labels
+    name the settings the values came from (graph_url too, for Entra's advice on the scope).
     """
 
     login_url: str
@@ -50,6 +52,7 @@ class GraphCredentials:
     client_secret: str | None = field(default=None, repr=False)
     certificate_path: str | None = None
     private_key_path: str | None = None
+    labels: Labels = field(default_factory=Labels)
 
     def __repr__(self) -> str:
         how = "certificate" if self.certificate_path else "client secret"
@@ -62,31 +65,40 @@ class GraphCredentials:
         """What msal takes: the secret, or the certificate (msal then signs a PS256 assertion)."""
         if self.certificate_path or self.private_key_path:
             return {
-                "private_key": read_pem(self.private_key_path, "ENTRA_CLIENT_PRIVATE_KEY"),
-                "public_certificate": read_pem(self.certificate_path, "ENTRA_CLIENT_CERTIFICATE"),
+                "private_key": self._pem("private_key_path"),
+                "public_certificate": self._pem("certificate_path"),
             }
         if not self.client_secret:
+            labels = self.labels
             raise ConfigError(
-                "No Entra credential is set: set ENTRA_CLIENT_SECRET to the client secret's "
-                "Value, or ENTRA_CLIENT_CERTIFICATE and ENTRA_CLIENT_PRIVATE_KEY to the PEM files "
-                "of a certificate uploaded to the app registration."
+                f"No Entra credential is set: set {labels['client_secret']} to the client "
+                f"secret's Value, or {labels['certificate_path']} and "
+                f"{labels['private_key_path']} to the PEM files of a certificate uploaded to the "
+                "app registration."
             )
         return self.client_secret
 
-
-def read_pem(path: str | None, setting: str) -> str:
-    if not path:
-        raise ConfigError(
-            f"{setting} is not set: certificate sign-in needs both ENTRA_CLIENT_CERTIFICATE "
-            "(the certificate PEM) and ENTRA_CLIENT_PRIVATE_KEY (its private key PEM)."
-        )
-    try:
-        text = Path(path).read_text()
-    except OSError as error:
-        raise ConfigError(f"{setting} names {path!r}, which cannot be read: {error}") from error
-    if "-----BEGIN" not in text:
-        raise ConfigError(f"{setting} names {path!r}, which is not a PEM file")
-    return text
+    def _pem(self, parameter: str) -> str:
+        path, setting = getattr(self, parameter), self.labels[parameter]
+        if not path:
+            raise ConfigError(
+                f"{setting} is not set: certificate sign-in needs both "
+                f"{self.labels['certificate_path']} (the certificate PEM) and "
+                f"{self.labels['private_key_path']} (its private key PEM)."
+            )
+        try:
+            text = Path(path).read_text()
+        except OSError as error:
+            raise ConfigError(
+                f"{setting} names {path!r}, which cannot be read ({error.strerror}): point it at "
+                "a PEM file the pipeline may read."
+            ) from error
+        if "-----BEGIN" not in text:
+            raise ConfigError(
+                f"{setting} names {path!r}, which is not a PEM file: point it at the PEM file "
+                "(text beginning -----BEGIN)."
+            )
+        return text
 
 
 class MsalHttp:
@@ -139,7 +151,7 @@ class TokenProvider:
             except httpx.TransportError as error:
                 raise RemoteError(
                     f"Could not reach the Entra login host {self._credentials.login_url}: {error}. "
-                    "Check ENTRA_LOGIN_URL and the network path to it."
+                    f"Check {self._credentials.labels['login_url']} and the network path to it."
                 ) from error
         return self._app
 
@@ -152,6 +164,7 @@ class TokenProvider:
             body = {}
         description = (body.get("error_description") or str(error)).split("\r\n")[0]
         advice = ADVICE.get(body.get("error", "invalid_tenant"), ADVICE["invalid_tenant"])
+        advice = advice.format_map(self._credentials.labels)
         trace = f" (trace id {body['trace_id']})" if body.get("trace_id") else ""
         return ConfigError(
             f"Entra refused the sign-in authority {authority}: {description} {advice}{trace}"
@@ -168,6 +181,7 @@ class TokenProvider:
         code = result.get("error", "unknown_error")
         description = (result.get("error_description") or "").split("\r\n")[0]
         advice = ADVICE.get(code, "See the error description from Entra.")
+        advice = advice.format_map(self._credentials.labels)
         raise RemoteError(
             f"Entra refused a token ({code}): {description} {advice}",
             request_id=result.get("correlation_id"),

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from intune_pipeline.errors import RemoteError
+from intune_pipeline.errors import Labels, RemoteError
 from intune_pipeline.graph.auth import TokenProvider
 from intune_pipeline.graph.errors import DeltaExpired, graph_error
 from intune_pipeline.graph.odata_filter import UserFilter
@@ -20,7 +20,10 @@ DEVICE_PAGE_SIZE = 1000
 
 
 class GraphClient:
-    """Reads users, group members and Intune managed devices."""
+    """Reads users, group members and Intune managed devices.
+
+    labels name the setting graph_url came from.
+    """
 
     def __init__(
         self,
@@ -28,7 +31,9 @@ class GraphClient:
         tokens: TokenProvider,
         http: httpx.Client,
         retry: RetryPolicy = DEFAULT_RETRY,
+        labels: Labels | None = None,
     ):
+        self._setting = (labels or Labels())["graph_url"]
         self._base = f"{graph_url}/v1.0"
         self._origin = urlsplit(graph_url)[:2]
         self._tokens = tokens
@@ -118,7 +123,8 @@ class GraphClient:
             target = urlsplit(response.headers.get("Location", "")).netloc or "nowhere"
             raise RemoteError(
                 f"Graph answered {response.status_code} redirecting to {target!r}; redirects are "
-                "not followed, so the access token never leaves the configured Graph host.",
+                "not followed, so the access token never leaves the Graph host. Check that "
+                f"{self._setting} is the Graph host itself, not an address that forwards to it.",
                 status=response.status_code,
                 request_id=response.headers.get("request-id"),
             )
@@ -136,6 +142,7 @@ class GraphClient:
     def _check_origin(self, url: str) -> None:
         if not self.is_graph_link(url):
             raise RemoteError(
-                f"Graph sent a link to {urlsplit(url).netloc!r}, which is not the configured Graph "
-                f"host {self._origin[1]!r}; the run stops so the access token is not sent there."
+                f"Graph sent a link to {urlsplit(url).netloc!r}, which is not the Graph host "
+                f"{self._origin[1]!r} of {self._setting}; the run stops so the access token is not "
+                "sent there. Check that the setting is the host Graph's links point to."
             )

@@ -21,12 +21,13 @@ CLOUDS = {
 }
 
 
-def cloud_named(name: str) -> Cloud:
+def cloud_named(name: str, setting: str = "cloud") -> Cloud:
+    """The cloud called name; setting names where the name came from."""
     try:
         return CLOUDS[name.strip().lower()]
     except KeyError:
         raise ConfigError(
-            f"ENTRA_CLOUD is {name!r}; use one of {', '.join(CLOUDS)} "
+            f"{setting} is {name!r}; use one of {', '.join(CLOUDS)} "
             "(global is login.microsoftonline.com and graph.microsoft.com)."
         ) from None
 

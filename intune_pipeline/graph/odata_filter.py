@@ -41,7 +41,8 @@ class UserFilter:
     properties: frozenset[str]  # the user properties it reads, to be $selected
 
 
-def parse_filter(text: str, setting: str = "GRAPH_USER_FILTER") -> UserFilter:
+def parse_filter(text: str, setting: str = "the user filter") -> UserFilter:
+    """The filter in text; setting names where the text came from, for the error if it is bad."""
     parser = Parser(text, setting)
     test = parser.expression()
     if parser.peek() is not None:

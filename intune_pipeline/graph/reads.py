@@ -4,7 +4,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from intune_pipeline.errors import ConfigError, RemoteError
+from intune_pipeline.errors import ConfigError, Labels, RemoteError
 from intune_pipeline.graph.client import GraphClient
 from intune_pipeline.graph.errors import DeltaExpired
 from intune_pipeline.graph.odata_filter import UserFilter
@@ -14,21 +14,26 @@ OUT_OF_SCOPE = "out of scope"  # a changed user that no longer matches the scope
 
 @dataclass(frozen=True)
 class UserScope:
-    """All directory users, only Intune users (owners of a managed device), or a group's."""
+    """All directory users, only Intune users (owners of a managed device), or a group's.
+
+    labels name the settings kind and group_id came from.
+    """
 
     kind: Literal["all", "intune", "group"] = "all"
     group_id: str | None = None
+    labels: Labels = field(default_factory=Labels, compare=False)
 
     def __post_init__(self):
+        kind, group_id = self.labels["kind"], self.labels["group_id"]
         if self.kind not in ("all", "intune", "group"):
             raise ConfigError(
-                f"GRAPH_USER_SCOPE is {self.kind!r}; use all, intune (users who own a managed "
-                "device) or group (with GRAPH_GROUP_ID)."
+                f"{kind} is {self.kind!r}; use all, intune (users who own a managed device) or "
+                f"group (with {group_id})."
             )
         if self.kind == "group" and not self.group_id:
             raise ConfigError(
-                "GRAPH_USER_SCOPE is group but GRAPH_GROUP_ID is not set: set it to the Object ID "
-                "of the Entra group whose members are synced."
+                f"{kind} is group but {group_id} is not set: set it to the Object ID of the "
+                "Entra group whose members are synced."
             )
 
 
@@ -53,7 +58,7 @@ def read_users(
     """Changes since delta_link when there is one and Graph still honours it, else every user."""
     note = None
     if delta_link and not client.is_graph_link(delta_link):
-        # Kept from a sync against another Graph host, as after GRAPH_URL changed.
+        # Kept from a sync against another Graph host, as after the Graph URL setting changed.
         note = "The delta link kept from the last sync is for another Graph host; read every user."
     elif delta_link:
         try:

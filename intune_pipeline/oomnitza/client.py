@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import httpx
 import orjson
 
-from intune_pipeline.errors import RemoteError
+from intune_pipeline.errors import Labels, RemoteError
 from intune_pipeline.http import DEFAULT_RETRY, RetryPolicy, json_body, send
 
 USERS_PAGE_SIZE = 1000
@@ -15,8 +15,15 @@ class OomnitzaClient:
     """A thin client of the endpoints the sync uses; every answer is checked."""
 
     def __init__(
-        self, url: str, api_token: str, http: httpx.Client, retry: RetryPolicy = DEFAULT_RETRY
+        self,
+        url: str,
+        api_token: str,
+        http: httpx.Client,
+        retry: RetryPolicy = DEFAULT_RETRY,
+        labels: Labels | None = None,
     ):
+        """labels name the settings url and api_token came from."""
+        self._labels = labels or Labels()
         self._base = f"{url}/api/v3"
         self._headers = {
             "Authorization2": api_token,
@@ -41,8 +48,8 @@ class OomnitzaClient:
         if response.status_code == 401:
             raise RemoteError(
                 "Oomnitza refused the API token (HTTP 401). Create a token under Settings > "
-                "API tokens for a user whose role may edit People, and put it in "
-                "OOMNITZA_API_TOKEN.",
+                "API tokens for a user whose role may edit People, and set "
+                f"{self._labels['api_token']} to it.",
                 status=401,
             )
         if response.status_code >= 400:

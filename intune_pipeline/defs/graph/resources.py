@@ -3,17 +3,39 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import dagster as dg
-
-from intune_pipeline.defs.values import deferred, optional
+from intune_pipeline.defs.values import FromSettings, Source, from_settings
+from intune_pipeline.errors import Labels
 from intune_pipeline.graph import GraphClient, GraphCredentials, TokenProvider, UserScope
 from intune_pipeline.graph.clouds import cloud_named, scope_for
 from intune_pipeline.graph.odata_filter import UserFilter, parse_filter
 from intune_pipeline.http import http_client, https_base_url, tls_context
 from intune_pipeline.settings import Integration
 
+# Each field's setting in an integration, and those an unset {env: NAME} switches off.
+GRAPH_SETTINGS = {
+    "cloud": "graph.cloud",
+    "login_url": "graph.login_url",
+    "graph_url": "graph.graph_url",
+    "tenant_id": "graph.tenant_id",
+    "client_id": "graph.client_id",
+    "client_secret": "graph.client_secret",
+    "certificate_path": "graph.certificate",
+    "private_key_path": "graph.private_key",
+    "ca_bundle": "graph.ca_bundle",
+    "user_scope": "users.scope",
+    "group_id": "users.group_id",
+}
+OPTIONAL = (
+    "login_url",
+    "graph_url",
+    "certificate_path",
+    "private_key_path",
+    "ca_bundle",
+    "group_id",
+)
 
-class GraphResource(dg.ConfigurableResource):
+
+class GraphResource(FromSettings):
     """Microsoft Graph for one Entra tenant, signed in as an app registration.
 
     The login and Graph hosts follow the cloud unless given explicitly (Oomnitza's "Domain").
@@ -23,8 +45,8 @@ class GraphResource(dg.ConfigurableResource):
     cloud: str = "global"
     login_url: str | None = None
     graph_url: str | None = None
-    tenant_id: str
-    client_id: str
+    tenant_id: str | None = None
+    client_id: str | None = None
     client_secret: str | None = None
     certificate_path: str | None = None
     private_key_path: str | None = None
@@ -34,42 +56,48 @@ class GraphResource(dg.ConfigurableResource):
     user_filter: str | None = None
 
     def scope(self) -> UserScope:
-        return UserScope(self.user_scope.strip().lower(), self.group_id)
+        labels = Labels(kind=self.label("user_scope"), group_id=self.label("group_id"))
+        return UserScope(self.user_scope.strip().lower(), self.value("group_id"), labels)
 
     def parsed_filter(self) -> UserFilter | None:
-        return parse_filter(self.user_filter) if self.user_filter else None
+        return (
+            parse_filter(self.user_filter, self.label("user_filter")) if self.user_filter else None
+        )
+
+    def _host(self, field: str, cloud_url: str, labels: Labels) -> str:
+        """The host the setting gives, else the cloud's; labels learn which it was."""
+        given = self.value(field)
+        note = None if given else f"not set, so the {self.cloud} cloud's"
+        labels[field] = self.label(field, note)
+        return https_base_url(given or cloud_url, labels[field])
 
     @contextmanager
     def client(self) -> Iterator[GraphClient]:
-        cloud = cloud_named(self.cloud)
-        login = https_base_url(self.login_url or cloud.login_url, "ENTRA_LOGIN_URL")
-        graph = https_base_url(self.graph_url or cloud.graph_url, "GRAPH_URL")
-        context = tls_context(self.ca_bundle, "INTUNE_PIPELINE_CA_BUNDLE")
+        cloud = cloud_named(self.cloud, self.label("cloud"))
+        labels = self.labels(
+            "tenant_id", "client_id", "client_secret", "certificate_path", "private_key_path"
+        )
+        login = self._host("login_url", cloud.login_url, labels)
+        graph = self._host("graph_url", cloud.graph_url, labels)
+        context = tls_context(self.value("ca_bundle"), self.label("ca_bundle"))
         credentials = GraphCredentials(
             login,
-            self.tenant_id,
-            self.client_id,
-            client_secret=self.client_secret,
-            certificate_path=self.certificate_path,
-            private_key_path=self.private_key_path,
+            self.value("tenant_id"),
+            self.value("client_id"),
+            client_secret=self.value("client_secret"),
+            certificate_path=self.value("certificate_path"),
+            private_key_path=self.value("private_key_path"),
+            labels=labels,
         )
         with http_client(context) as http:
-            yield GraphClient(graph, TokenProvider(credentials, scope_for(graph), http), http)
+            tokens = TokenProvider(credentials, scope_for(graph), http)
+            yield GraphClient(graph, tokens, http, labels=labels)
 
 
 def graph_resource(integration: Integration) -> GraphResource:
-    graph, users = integration.graph, integration.users
-    return GraphResource(
-        cloud=graph.cloud,
-        login_url=optional(graph.login_url),
-        graph_url=optional(graph.graph_url),
-        tenant_id=deferred(graph.tenant_id),
-        client_id=deferred(graph.client_id),
-        client_secret=deferred(graph.client_secret),
-        certificate_path=optional(graph.certificate),
-        private_key_path=optional(graph.private_key),
-        ca_bundle=optional(graph.ca_bundle),
-        user_scope=users.scope,
-        group_id=optional(users.group_id),
-        user_filter=integration.graph_filter(),
+    arguments = from_settings(integration, GRAPH_SETTINGS, OPTIONAL)
+    # One filter made of users.filter and the filter rules Graph can evaluate.
+    arguments["sources"]["user_filter"] = Source(
+        setting=f"users.filter and filters of integration {integration.name}"
     )
+    return GraphResource(**arguments, user_filter=integration.graph_filter())

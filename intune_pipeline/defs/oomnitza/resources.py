@@ -5,26 +5,27 @@ from contextlib import contextmanager
 
 import dagster as dg
 
-from intune_pipeline.defs.values import deferred, deferred_int, optional
+from intune_pipeline.defs.values import FromSettings, deferred, deferred_int, from_settings
 from intune_pipeline.http import http_client, https_base_url, tls_context
 from intune_pipeline.oomnitza import OomnitzaClient
 from intune_pipeline.settings import Integration
 from intune_pipeline.users.mapping import SYNC_KEY
 
 
-class OomnitzaResource(dg.ConfigurableResource):
+class OomnitzaResource(FromSettings):
     """One Oomnitza instance, reached with an API token."""
 
-    url: str
-    api_token: str
+    url: str | None = None
+    api_token: str | None = None
     ca_bundle: str | None = None
 
     @contextmanager
     def client(self) -> Iterator[OomnitzaClient]:
-        url = https_base_url(self.url, "OOMNITZA_URL")
-        context = tls_context(self.ca_bundle, "INTUNE_PIPELINE_CA_BUNDLE")
+        url = https_base_url(self.value("url"), self.label("url"))
+        context = tls_context(self.value("ca_bundle"), self.label("ca_bundle"))
+        labels = self.labels("url", "api_token")
         with http_client(context) as http:
-            yield OomnitzaClient(url, self.api_token, http)
+            yield OomnitzaClient(url, self.value("api_token"), http, labels=labels)
 
 
 class IntegrationSettings(dg.ConfigurableResource):
@@ -49,9 +50,15 @@ def oomnitza_resources(integration: Integration) -> dict:
     oomnitza = integration.oomnitza
     return {
         "oomnitza": OomnitzaResource(
-            url=deferred(oomnitza.url),
-            api_token=deferred(oomnitza.api_token),
-            ca_bundle=optional(oomnitza.ca_bundle),
+            **from_settings(
+                integration,
+                {
+                    "url": "oomnitza.url",
+                    "api_token": "oomnitza.api_token",
+                    "ca_bundle": "oomnitza.ca_bundle",
+                },
+                optional=("ca_bundle",),
+            )
         ),
         "integration": IntegrationSettings(
             connector_name=f"intune-pipeline {integration.name}",
