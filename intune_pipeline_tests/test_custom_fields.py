@@ -1,5 +1,8 @@
 """Mappings to Oomnitza custom fields: named by internal id, validated as text, bulk-keyed by id."""
 
+import re
+from pathlib import Path
+
 import pandas as pd
 import pandera.pandas as pa
 import pytest
@@ -85,6 +88,15 @@ def test_settings_take_custom_field_ids_and_name_anything_else(tmp_path):
         assert "custom field's internal id (10 lower-case hex characters" in str(error.value)
     with pytest.raises(ValueError, match="is read as a number; put a custom field's id in quotes"):
         custom_mappings({123456701: "department"})
+
+
+def test_the_readmes_custom_field_example_loads(tmp_path):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    block = next(b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if DEPARTMENT in b)
+    path = tmp_path / "integrations.yaml"
+    path.write_text(MINIMAL + "    " + block.replace("\n", "\n    ").rstrip() + "\n")
+    [integration] = load_settings(path).integrations
+    assert [m.target for m in integration.mappings] == [DEPARTMENT, COST_CENTER, "0123456701"]
 
 
 def test_a_custom_field_mapped_both_as_intune_user_id_and_by_its_id_is_refused():

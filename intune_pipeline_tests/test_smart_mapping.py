@@ -78,8 +78,7 @@ def test_the_yaml_loads_as_mappings_with_a_reason_per_line_and_misses_as_comment
     lines = text.splitlines()
     assert '# "Cost Center" ~ employeeOrgData.costCenter: exact (95%)' in text
     assert next(line for line in lines if line.startswith("b7d2e6f003: employeeId")).endswith(
-        '# "Employee ID" ~ employeeId: exact (100%); unique in Oomnitza, so users who share '
-        "a value fail"
+        '# "Employee ID" ~ employeeId: exact (100%); unique in Oomnitza: a shared value fails'
     )
     assert '#   4c4c4c4c4c: "Badge colour"' in lines
     entries = yaml.safe_load(text)

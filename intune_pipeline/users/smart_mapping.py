@@ -128,7 +128,7 @@ def as_yaml(suggestions: Sequence[Suggestion], integration: str) -> str:
         level = next(word for floor, word in LEVELS if s.score >= floor)
         why = f'"{s.label}" ~ {s.path}: {level} ({s.score:.0%})'
         why += f", or {s.runner_up}" if s.runner_up else ""
-        why += "; unique in Oomnitza, so users who share a value fail" if s.unique else ""
+        why += "; unique in Oomnitza: a shared value fails" if s.unique else ""
         lines.append(f"{bare(s.target) + ': ' + bare(s.path):<{width}}  # {why}")
     misses = [s for s in suggestions if not s.path]
     lines += ["# No good match; map these by hand if Graph holds them:"] if misses else []
