@@ -28,6 +28,7 @@ from intune_pipeline.settings_sync import (
     AlertSettings,
     ContactSettings,
     DeactivationSettings,
+    DeltaSensorSettings,
     GuardSettings,
     SaasSettings,
 )
@@ -178,6 +179,7 @@ class Integration(Section):
     deactivation: DeactivationSettings = DeactivationSettings()
     guards: GuardSettings = GuardSettings()
     contacts: ContactSettings = ContactSettings()
+    delta_sensor: DeltaSensorSettings = DeltaSensorSettings()
     batch_size: Annotated[int, Field(ge=1, le=10_000)] = 500
 
     @field_validator("name")
@@ -243,6 +245,15 @@ class Settings(Section):
         if twice:
             raise ValueError(f"integration names must differ; used twice: {', '.join(twice)}")
         return integrations
+
+    @model_validator(mode="after")
+    def mail_needs_a_server(self):
+        if self.alerts.smtp is None and any(i.contacts.emails for i in self.integrations):
+            raise ValueError(
+                "contacts.emails are given but alerts.smtp is not: add alerts: {smtp: {host: ..., "
+                "sender: ...}} so the alert e-mails have a server to go through"
+            )
+        return self
 
 
 def settings_path(project: Path | None = None) -> Path:

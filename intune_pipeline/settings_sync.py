@@ -81,6 +81,13 @@ class SmtpSettings(Section):
         return value
 
 
+class DeltaSensorSettings(Section):
+    """Near-real-time syncs: ask Graph every interval what changed; off unless enabled."""
+
+    enabled: bool = False
+    interval_seconds: Annotated[int, Field(ge=30, le=86_400)] = 300
+
+
 class AlertSettings(Section):
     """Shared by every integration: the mail server, the UI's address and run-time limit."""
 

@@ -1,7 +1,9 @@
 """The sync job of each integration."""
 
 import dagster as dg
+from dagster._core.storage.tags import MAX_RUNTIME_SECONDS_TAG
 
+from intune_pipeline.defs.retries import retry_transient_failures
 from intune_pipeline.settings import Integration
 
 INTEGRATION_TAG = "intune_pipeline/integration"  # the run queue allows one run per value
@@ -11,14 +13,19 @@ def sync_job_name(integration: str) -> str:
     return f"{integration}_sync"
 
 
-def sync_job(integration: str, status: str):
+def sync_job(integration: str, status: str, max_runtime_hours: float = 24):
     # One process for the whole graph: the frames are small enough that separate step
     # processes would only add start-up time.
     return dg.define_asset_job(
         sync_job_name(integration),
         selection=dg.AssetSelection.groups(integration),
         executor_def=dg.in_process_executor,
-        tags={INTEGRATION_TAG: integration},
+        # Run monitoring stops a run past its max runtime and marks it failed, which alerts.
+        tags={
+            INTEGRATION_TAG: integration,
+            MAX_RUNTIME_SECONDS_TAG: str(round(max_runtime_hours * 3600)),
+        },
+        hooks={retry_transient_failures},
         description=(
             f"Read {integration}'s users from Graph, validate and map them, and load Oomnitza "
             f"({status})."

@@ -1,0 +1,1 @@
+"""Sensors that tell integration contacts about failed, overrun and missed runs."""
