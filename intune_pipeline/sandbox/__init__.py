@@ -5,7 +5,9 @@ Besides the emulated APIs, each server answers ``GET /_sandbox/requests`` (no au
 request served so far, without headers or bodies; and ``GET|POST /_sandbox/faults``, the
 faults it injects. The Graph server takes ``POST /_sandbox/tenant/mutations`` and
 ``POST /_sandbox/delta/expire``; the Oomnitza server ``POST /_sandbox/portions/{portion}/cancel``,
-an operator cancelling a bulk run. The README lists them all.
+an operator cancelling a bulk run, and ``POST /_sandbox/oomnitza/drop`` with
+``GET /_sandbox/oomnitza/dropped``, bulk records logged as written but lost. The README lists
+them all.
 Stands alone: imports nothing from the rest of intune_pipeline.
 """
 
