@@ -181,6 +181,7 @@ class Integration(Section):
     contacts: ContactSettings = ContactSettings()
     delta_sensor: DeltaSensorSettings = DeltaSensorSettings()
     batch_size: Annotated[int, Field(ge=1, le=10_000)] = 500
+    concurrency: Annotated[int, Field(ge=1, le=16)] = 4
 
     @field_validator("name")
     @classmethod

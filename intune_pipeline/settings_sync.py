@@ -22,9 +22,8 @@ class DeactivationSettings(Section):
 
     enabled: bool = False
     # Which Entra states count as leaving; each can be switched off on its own.
-    deleted: bool = True
-    disabled: bool = True
-    out_of_scope: bool = False
+    missing: bool = True  # deleted, or no longer in the scope or filter
+    disabled: bool = True  # accountEnabled false
 
 
 class ChangeLimit(Section):

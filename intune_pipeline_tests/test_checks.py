@@ -37,7 +37,13 @@ def test_a_draft_integration_runs_up_to_the_load_which_refuses_with_what_is_miss
     result = sync(instance, role=None)
     assert not result.success
     done = {e.asset_key.path[-1] for e in result.get_asset_materialization_events()}
-    assert done == {"graph_users_raw", "graph_users", "oomnitza_users"}
+    assert done == {
+        "graph_users_raw",
+        "graph_users",
+        "oomnitza_users",
+        "oomnitza_users_current",
+        "oomnitza_sync_plan",
+    }
     [failure] = [event for event in result.all_events if event.is_step_failure]
     error = failure.step_failure_data.error
     while error.cause is not None:

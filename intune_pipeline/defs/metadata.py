@@ -35,5 +35,11 @@ def metadata_values(metadata) -> dict:
     return {key: value.value for key, value in metadata.items()}
 
 
+def latest_metadata(instance: dg.DagsterInstance, asset: dg.AssetKey) -> dict:
+    """The metadata of the asset's latest materialization (in a run, this run's), as values."""
+    event = instance.get_latest_materialization_event(asset)
+    return metadata_values(event.asset_materialization.metadata if event else {})
+
+
 def preview(frame: pd.DataFrame, rows: int = 5) -> dg.MarkdownMetadataValue:
     return dg.MetadataValue.md(frame.head(rows).to_markdown(index=False))

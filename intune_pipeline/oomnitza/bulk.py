@@ -1,11 +1,13 @@
 """Uploading records as one bulk portion, the way Oomnitza's own connector does."""
 
 import logging
+import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from intune_pipeline.errors import RemoteError
+from intune_pipeline.errors import PipelineError, RemoteError
 from intune_pipeline.oomnitza.client import OomnitzaClient
 
 log = logging.getLogger(__name__)
@@ -27,6 +29,26 @@ class PortionOutcome:
     logs: dict[str, list[str]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class FailureGuard:
+    """Stop sending when more than share of the first sample records fail in Oomnitza.
+
+    As Entra provisioning quarantines a job at 40 % failures: a broken mapping or role should
+    cost a few failed records, not a whole tenant's.
+    """
+
+    share: float = 0.4
+    sample: int = 1000
+
+
+class FailureRateTripped(PipelineError):
+    """The failure_rate guard stopped the upload; the portion is finalized with what was sent."""
+
+    def __init__(self, message: str, outcome: "PortionOutcome"):
+        super().__init__(message)
+        self.outcome = outcome
+
+
 def upload_portion(
     client: OomnitzaClient,
     records: list[dict],
@@ -34,49 +56,114 @@ def upload_portion(
     sync_fields: list[str],
     connector_name: str,
     batch_size: int = 500,
+    concurrency: int = 1,
     insert_only: bool = False,
     update_only: bool = False,
     test_run: bool = False,
+    failure_guard: FailureGuard | None = None,
     settle_timeout: float = 300.0,
 ) -> PortionOutcome:
     """Send records in batches of one portion, finalize it and read its outcome back.
 
-    A test run is processed and logged like any portion, but Oomnitza writes nothing.
+    Up to concurrency batches are in flight at once. With a failure guard, the batches that
+    cover its sample go first; if too many of them fail, the rest is not sent. A test run is
+    processed and logged like any portion, but Oomnitza writes nothing.
     """
     portion = str(uuid.uuid4())
-    sent = 0
-    canceled = False
-    for start in range(0, len(records), batch_size):
-        if client.portion_state(portion).get("canceled"):
-            log.warning("Portion %s was cancelled in Oomnitza after %d records", portion, sent)
-            canceled = True
-            break
-        batch = records[start : start + batch_size]
-        client.post_batch(
-            {
-                "connector_version": CONNECTOR_VERSION,
-                "sync_field": sync_fields,
-                "records": batch,
-                "portion": portion,
-                "data_type": "users",
-                "insert_only": insert_only,
-                "update_only": update_only,
-                "error": None,
-                "test_run": test_run,
-                "multi_str_input_value": None,
-                "connector_name": connector_name,
-            }
+    options = {
+        "connector_version": CONNECTOR_VERSION,
+        "sync_field": sync_fields,
+        "portion": portion,
+        "data_type": "users",
+        "insert_only": insert_only,
+        "update_only": update_only,
+        "error": None,
+        "test_run": test_run,
+        "multi_str_input_value": None,
+        "connector_name": connector_name,
+    }
+    batches = [records[start : start + batch_size] for start in range(0, len(records), batch_size)]
+    sender = BatchSender(client, options, concurrency)
+    first = len(batches)
+    if failure_guard:
+        first = min(len(batches), -(-failure_guard.sample // batch_size))
+    sender.send(batches[:first])
+    tripped = None
+    if failure_guard and sender.sent and not sender.canceled:
+        tripped = failure_rate(client.run_log(portion), failure_guard)
+    if tripped is None:
+        sender.send(batches[first:])
+    outcome = finish(client, portion, sender, settle_timeout)
+    if tripped:
+        raise FailureRateTripped(
+            f"{tripped} {outcome.sent} of {len(records)} records were sent; the rest were not. "
+            "Read the run log's failed messages (the load's metadata), fix the cause, and run "
+            "again; or release the guard for one run with approve: [failure_rate] in the "
+            "oomnitza_sync_plan op's run config.",
+            outcome,
         )
-        sent += len(batch)
-        log.info("Sent %d of %d records to Oomnitza portion %s", sent, len(records), portion)
-    if sent:
+    return outcome
+
+
+def failure_rate(run_log: dict, guard: FailureGuard) -> str | None:
+    """Why the guard trips on what Oomnitza has processed so far, or None."""
+    objects = run_log.get("objects") or {}
+    failed = int(objects.get("failed") or 0)
+    done = sum(int(objects.get(name) or 0) for name in OUTCOMES)
+    if done and failed / done > guard.share:
+        return (
+            f"The failure_rate guard stopped the upload: Oomnitza failed {failed} of the first "
+            f"{done} records ({failed / done:.0%}; the limit is {guard.share:.0%})."
+        )
+    return None
+
+
+class BatchSender:
+    """Posts batches of one portion, up to concurrency at a time, checking for a cancel first."""
+
+    def __init__(self, client: OomnitzaClient, options: dict, concurrency: int):
+        self.client, self.options, self.concurrency = client, options, max(1, concurrency)
+        self.sent, self.canceled = 0, False
+        self._lock = threading.Lock()
+
+    def send(self, batches: list[list[dict]]) -> None:
+        if not batches or self.canceled:
+            return
+        if self.concurrency == 1:
+            for batch in batches:
+                self._post(batch)
+            return
+        with ThreadPoolExecutor(self.concurrency, thread_name_prefix="oomnitza-batch") as pool:
+            for future in [pool.submit(self._post, batch) for batch in batches]:
+                future.result()
+
+    def _post(self, batch: list[dict]) -> None:
+        portion = self.options["portion"]
+        if self.canceled or self.client.portion_state(portion).get("canceled"):
+            if not self.canceled:
+                log.warning(
+                    "Portion %s was cancelled in Oomnitza after %d records", portion, self.sent
+                )
+            self.canceled = True
+            return
+        self.client.post_batch({**self.options, "records": batch})
+        with self._lock:
+            self.sent += len(batch)
+        log.info("Sent %d records to Oomnitza portion %s", self.sent, portion)
+
+
+def finish(client: OomnitzaClient, portion: str, sender: BatchSender, timeout: float):
+    """Finalize the portion and read its settled outcome (an empty run has none)."""
+    if sender.sent:
         client.finalize(portion)
-        run_log = settled_run_log(client, portion, settle_timeout)
+        run_log = settled_run_log(client, portion, timeout)
     else:
         run_log = {"status": "empty", "objects": {}, "logs": {}}
     counts = {name: int(run_log.get("objects", {}).get(name) or 0) for name in OUTCOMES}
     logs = {name: list(lines) for name, lines in (run_log.get("logs") or {}).items() if lines}
-    return PortionOutcome(portion, sent, canceled, run_log.get("status", ""), counts, logs)
+    return PortionOutcome(
+        portion, sender.sent, sender.canceled, run_log.get("status", ""), counts, logs
+    )
 
 
 def unknown_roles(

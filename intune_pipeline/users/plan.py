@@ -12,6 +12,7 @@ from intune_pipeline.users.plan_changes import changed_fields, describe_changes
 
 ACTIONS = ("create", "update", "unchanged", "skip", "deactivate")
 PLAN_COLUMNS = ["action", "reason", "user", "graph_id", "oomnitza_user_id", "matched_by"]
+PLAN_COLUMNS += ["changes", "changed_fields"]
 CREATE_ONLY, UPDATE_ONLY = "create_only", "update_only"
 SUSPENDED = "suspended"
 
@@ -60,7 +61,7 @@ def plan_sync(
     clear_when_blank: Collection[str] = (),
     suspended_by_sync: Collection[str] = (),
 ) -> pd.DataFrame:
-    """The plan: one row per user, PLAN_COLUMNS then the desired field values.
+    """The plan: one row per user, PLAN_COLUMNS then the field values to write.
 
     desired are the mapped Oomnitza users (intune_user_id holds the Graph user id); held are
     the records Oomnitza holds (user_id, uid, suspended and the managed fields). skipped are
@@ -115,8 +116,9 @@ def plan_sync(
         parts[2] = parts[2].assign(action="skip", reason='"Create only" excludes deactivation')
     parts = [part for part in parts if len(part)]
     if not parts:
-        return pd.DataFrame(columns=[*PLAN_COLUMNS, "changes", "changed_fields", *desired.columns])
+        return pd.DataFrame(columns=[*PLAN_COLUMNS, *desired.columns])
     plan = pd.concat(parts, ignore_index=True)
+    plan = plan.reindex(columns=[*PLAN_COLUMNS, *plan.columns.difference(PLAN_COLUMNS, sort=False)])
     values = [column for column in plan.columns if column not in PLAN_COLUMNS]
     return plan[[*PLAN_COLUMNS, *values]].reset_index(drop=True)
 

@@ -13,6 +13,7 @@ from intune_pipeline.graph import read_users
 from intune_pipeline.graph.reads import group_memberships
 from intune_pipeline.users.filter_rules import apply_rules, graph_properties
 from intune_pipeline.users.filter_specs import OOMNITZA, Rule
+from intune_pipeline.users.leavers import READ_MODE, REMOVED, present
 from intune_pipeline.users.mapping_engine import properties_needed
 from intune_pipeline.users.mapping_specs import Mapping
 from intune_pipeline.users.roles import GROUPS_COLUMN, RoleRule, groups_of
@@ -28,9 +29,16 @@ class GraphReadConfig(dg.Config):
 
 
 def graph_assets(
-    name: str, mappings: Sequence[Mapping], rules: Sequence[Rule], role_rules: Sequence[RoleRule]
+    name: str,
+    mappings: Sequence[Mapping],
+    rules: Sequence[Rule],
+    role_rules: Sequence[RoleRule],
+    deactivation: bool = False,
 ) -> list[dg.AssetsDefinition]:
-    """The Graph side of the integration called name; its assets are keyed under name/."""
+    """The Graph side of the integration called name; its assets are keyed under name/.
+
+    With deactivation on, accountEnabled is read too, so disabled users can be told apart.
+    """
     graph_key = f"{name}_graph"
     # Rules on mapped fields (oomnitza.email) run on the Oomnitza side, after mapping.
     graph_rules = [rule for rule in rules if not rule.field.startswith(OOMNITZA)]
@@ -38,6 +46,8 @@ def graph_assets(
     role_conditions = [rule.condition for rule in role_rules if rule.condition]
     role_groups = groups_of(role_rules)
     wanted = properties_needed(mappings) | graph_properties([*graph_rules, *role_conditions])
+    if deactivation:
+        wanted.add("accountEnabled")
     extra = sorted(wanted - set(GRAPH_USER_PROPERTIES))
     # Kept through validation; the groups column is made here, never asked of Graph.
     kept = [*extra, GROUPS_COLUMN] if role_groups else extra
@@ -66,11 +76,16 @@ def graph_assets(
                 user[GROUPS_COLUMN] = memberships.get(user["id"], [])
         if read.note:
             context.log.warning(read.note)
-        frame = pd.DataFrame.from_records(read.users)
         removed = pd.DataFrame(list(read.removed.items()), columns=["id", "reason"])
+        # Users a delta read says went stay in the frame, marked, so leavers can be found.
+        frame = pd.DataFrame.from_records(read.users)
+        if len(removed):
+            frame = pd.concat([frame, removed.rename(columns={"reason": REMOVED})])
+        frame = frame.reset_index(drop=True)
+        frame.attrs[READ_MODE] = read.mode
         context.add_output_metadata(
             {
-                "dagster/row_count": len(frame),
+                "dagster/row_count": len(read.users),
                 "read": read.mode,
                 "removed": len(removed),
                 "removed_users": table(removed),
@@ -95,7 +110,7 @@ def graph_assets(
         context: dg.AssetExecutionContext, graph_users_raw: pd.DataFrame
     ) -> pd.DataFrame:
         """Graph users that pass the GraphUser schema; failing ones are quarantined with reasons."""
-        users, rejections = validate_graph_users(graph_users_raw, kept)
+        users, rejections = validate_graph_users(present(graph_users_raw), kept)
         users, effects = apply_rules(graph_rules, users)
         users = users.reset_index(drop=True)
         rejected = rejections["id"].nunique()

@@ -6,19 +6,25 @@ changes it covers have reached Oomnitza, and only runs that succeeded count.
 
 import dagster as dg
 
+from intune_pipeline.defs.metadata import metadata_values
+
 CURSOR_KEY = "graph_delta_link"
 READ_KEY = "delta_link"  # where graph_users_raw records the link of its own read
 
 
-def delta_cursor(instance: dg.DagsterInstance, load: dg.AssetKey) -> str | None:
-    """The delta link of the latest load whose run succeeded, if any."""
-    for record in instance.fetch_materializations(load, limit=20).records:
+def latest_successful_metadata(instance: dg.DagsterInstance, asset: dg.AssetKey) -> dict:
+    """The metadata of the asset's latest materialization whose run succeeded, as values."""
+    for record in instance.fetch_materializations(asset, limit=20).records:
         run = instance.get_run_by_id(record.run_id)
         if run is None or run.status != dg.DagsterRunStatus.SUCCESS:
             continue
-        value = record.asset_materialization.metadata.get(CURSOR_KEY)
-        return value.value if value else None
-    return None
+        return metadata_values(record.asset_materialization.metadata)
+    return {}
+
+
+def delta_cursor(instance: dg.DagsterInstance, load: dg.AssetKey) -> str | None:
+    """The delta link of the latest load whose run succeeded, if any."""
+    return latest_successful_metadata(instance, load).get(CURSOR_KEY) or None
 
 
 def latest_read_link(instance: dg.DagsterInstance, read: dg.AssetKey) -> str | None:

@@ -5,11 +5,13 @@ from collections.abc import Sequence
 import dagster as dg
 import pandas as pd
 
-from intune_pipeline.defs.graph.cursor import CURSOR_KEY, latest_read_link
-from intune_pipeline.defs.metadata import frame_type, preview, table
+from intune_pipeline.defs.metadata import frame_type, latest_metadata, preview, table
+from intune_pipeline.defs.oomnitza.outcome import carried_forward, log_outcome, run_log_lines
 from intune_pipeline.defs.oomnitza.resources import IntegrationSettings, OomnitzaResource
 from intune_pipeline.errors import ConfigError
-from intune_pipeline.oomnitza import BULK_FIELD_IDS, bulk_records, unknown_roles, upload_portion
+from intune_pipeline.oomnitza import BULK_FIELD_IDS, unknown_roles, upload_portion
+from intune_pipeline.oomnitza.bulk import FailureGuard, FailureRateTripped
+from intune_pipeline.oomnitza.plan_records import plan_records
 from intune_pipeline.users.filter_rules import apply_rules
 from intune_pipeline.users.filter_specs import OOMNITZA, Rule
 from intune_pipeline.users.mapping import map_users
@@ -67,13 +69,14 @@ def oomnitza_assets(
         key_prefix=[name],
         group_name=name,
         kinds={"api"},
-        ins={"oomnitza_users": dg.AssetIn(key_prefix=[name])},
+        ins={"oomnitza_sync_plan": dg.AssetIn(key_prefix=[name])},
         required_resource_keys={oomnitza_key, settings_key},
     )
     def oomnitza_load(
-        context: dg.AssetExecutionContext, oomnitza_users: pd.DataFrame
+        context: dg.AssetExecutionContext, oomnitza_sync_plan: pd.DataFrame
     ) -> dg.MaterializeResult:
-        """Oomnitza users sent as one bulk portion; the outcome is Oomnitza's own run log."""
+        """The plan's creates, updates and deactivations sent as one bulk portion; the outcome
+        is Oomnitza's own run log."""
         oomnitza: OomnitzaResource = getattr(context.resources, oomnitza_key)
         integration: IntegrationSettings = getattr(context.resources, settings_key)
         if integration.missing:
@@ -81,10 +84,15 @@ def oomnitza_assets(
                 f"The integration {name} is in Draft and cannot load Oomnitza: it needs "
                 f"{'; '.join(integration.missing)}. Add that to the settings file."
             )
+        plan = oomnitza_sync_plan
         custom_fields = {"intune_user_id": integration.intune_user_id_field}
-        records = bulk_records(oomnitza_users, custom_fields)
+        records = plan_records(plan, custom_fields, integration.sync_keys)
         field_ids = {**BULK_FIELD_IDS, **custom_fields}
         sync_fields = [field_ids[key] for key in integration.sync_keys]
+        plan_meta = latest_metadata(context.instance, dg.AssetKey([name, "oomnitza_sync_plan"]))
+        guard = None
+        if "failure_rate" not in plan_meta.get("approved", ""):
+            guard = FailureGuard(integration.failure_share, integration.failure_sample)
         with oomnitza.client() as client:
             refused = unknown_roles(
                 client,
@@ -98,31 +106,30 @@ def oomnitza_assets(
                     "was written. Set role (or its rules) in the settings file to the ids of "
                     "roles defined in Oomnitza."
                 )
-            outcome = upload_portion(
-                client,
-                records,
-                sync_fields=sync_fields,
-                connector_name=integration.connector_name,
-                batch_size=integration.batch_size,
-                insert_only=integration.preference == "create_only",
-                update_only=integration.preference == "update_only",
-            )
-        for category in ("failed", "skipped"):
-            for line in outcome.logs.get(category, [])[:20]:
-                context.log.warning(f"Oomnitza {category}: {line}")
-        logs = pd.DataFrame(
-            [(category, line) for category, lines in outcome.logs.items() for line in lines],
-            columns=["outcome", "message"],
-        )
-        read = dg.AssetKey([name, "graph_users_raw"])
+            try:
+                outcome = upload_portion(
+                    client,
+                    records,
+                    sync_fields=sync_fields,
+                    connector_name=integration.connector_name,
+                    batch_size=integration.batch_size,
+                    concurrency=integration.concurrency,
+                    insert_only=integration.preference == "create_only",
+                    update_only=integration.preference == "update_only",
+                    failure_guard=guard,
+                )
+            except FailureRateTripped as tripped:
+                log_outcome(context, tripped.outcome)
+                raise
+        log_outcome(context, outcome)
         return dg.MaterializeResult(
             metadata={
-                CURSOR_KEY: latest_read_link(context.instance, read) or "",
+                **carried_forward(context.instance, name, plan, plan_meta, outcome.canceled),
                 "portion": outcome.portion,
                 "sent": outcome.sent,
                 "canceled": outcome.canceled,
                 **{key: count for key, count in outcome.counts.items() if key != "canceled"},
-                "run_log": table(logs[logs["outcome"].isin(["failed", "skipped"])]),
+                "run_log": table(run_log_lines(outcome, ("failed", "skipped"))),
             }
         )
 

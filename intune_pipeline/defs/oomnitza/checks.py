@@ -3,12 +3,7 @@
 import dagster as dg
 import pandas as pd
 
-from intune_pipeline.defs.metadata import metadata_values
-
-
-def latest_metadata(instance: dg.DagsterInstance, asset: dg.AssetKey) -> dict:
-    event = instance.get_latest_materialization_event(asset)
-    return metadata_values(event.asset_materialization.metadata if event else {})
+from intune_pipeline.defs.metadata import latest_metadata
 
 
 def oomnitza_checks(name: str) -> list[dg.AssetChecksDefinition]:

@@ -38,16 +38,37 @@ class IntegrationSettings(dg.ConfigurableResource):
     sync_keys: list[str] = ["email"]
     preference: str = "create_and_update"
     batch_size: int = 500
+    concurrency: int = 4
     max_rejected_share: float = 0.1
+    record_types: str = "user"
+    saas_application: str = "Microsoft Intune"
+    deactivation: bool = False
+    deactivate_missing: bool = True
+    deactivate_disabled: bool = True
+    source_shrink: float = 0.2
+    updates_count: int = 1000
+    updates_share: float = 0.2
+    deactivations_count: int = 500
+    deactivations_share: float = 0.05
+    failure_share: float = 0.4
+    failure_sample: int = 1000
 
     @property
     def sync_key(self) -> str:
         """The first sync key, the one Oomnitza matches records on (email while none is set)."""
         return (self.sync_keys or [SYNC_KEY])[0]
 
+    @property
+    def max_updates(self) -> tuple[int, float]:
+        return self.updates_count, self.updates_share
+
+    @property
+    def max_deactivations(self) -> tuple[int, float]:
+        return self.deactivations_count, self.deactivations_share
+
 
 def oomnitza_resources(integration: Integration) -> dict:
-    oomnitza = integration.oomnitza
+    oomnitza, guards = integration.oomnitza, integration.guards
     return {
         "oomnitza": OomnitzaResource(
             **from_settings(
@@ -70,6 +91,19 @@ def oomnitza_resources(integration: Integration) -> dict:
             preference=integration.preference,
             sync_keys=integration.sync_keys,
             batch_size=integration.batch_size,
-            max_rejected_share=integration.guards.rejected_share,
+            concurrency=integration.concurrency,
+            max_rejected_share=guards.rejected_share,
+            record_types=integration.record_types,
+            saas_application=integration.saas.application,
+            deactivation=integration.deactivation.enabled,
+            deactivate_missing=integration.deactivation.missing,
+            deactivate_disabled=integration.deactivation.disabled,
+            source_shrink=guards.source_shrink,
+            updates_count=guards.updates.count,
+            updates_share=guards.updates.share,
+            deactivations_count=guards.deactivations.count,
+            deactivations_share=guards.deactivations.share,
+            failure_share=guards.failure_rate.share,
+            failure_sample=guards.failure_rate.sample,
         ),
     }

@@ -1,0 +1,114 @@
+"""The sync plan asset: what the load would do to each user, and why; nothing is written here."""
+
+from enum import Enum
+
+import dagster as dg
+import pandas as pd
+
+from intune_pipeline.defs.metadata import latest_metadata, table
+from intune_pipeline.defs.oomnitza.ledger import suspended_by_sync
+from intune_pipeline.defs.oomnitza.resources import IntegrationSettings
+from intune_pipeline.users.leavers import READ_MODE, find_leavers, present
+from intune_pipeline.users.plan import counts, plan_sync
+
+
+class Guard(Enum):
+    """The guards a run config can release."""
+
+    source_shrink = "source_shrink"
+    mass_change = "mass_change"
+    failure_rate = "failure_rate"
+
+
+SHOWN = ["action", "user", "changes", "reason", "matched_by", "graph_id", "oomnitza_user_id"]
+
+
+class SyncPlanConfig(dg.Config):
+    approve: list[Guard] = []
+    """Guards released for this run only, after a person has read why they stopped the load."""
+
+
+def upstream_skips(metadata: dict) -> pd.DataFrame:
+    """Users rejected or skipped before the plan, from the tables earlier assets recorded."""
+    rows = []
+    for asset, entry, prefix in (
+        ("graph_users", "rejections", "rejected: "),
+        ("oomnitza_users", "rejections", "rejected: "),
+        ("oomnitza_users", "skips", ""),
+    ):
+        found = metadata[asset].get(entry)
+        for row in found.records if found else []:
+            data = row.data
+            rows.append((data["id"], data["userPrincipalName"], prefix + data["reason"]))
+    frame = pd.DataFrame(rows, columns=["id", "userPrincipalName", "reason"])
+    # One row per user, every reason given.
+    return frame.groupby(["id", "userPrincipalName"], as_index=False, sort=False)["reason"].agg(
+        "; ".join
+    )
+
+
+def plan_asset(name: str) -> dg.AssetsDefinition:
+    settings_key = f"{name}_integration"
+
+    @dg.asset(
+        key_prefix=[name],
+        group_name=name,
+        kinds={"pandas"},
+        ins={
+            "oomnitza_users": dg.AssetIn(key_prefix=[name]),
+            "oomnitza_users_current": dg.AssetIn(key_prefix=[name]),
+            "graph_users_raw": dg.AssetIn(key_prefix=[name]),
+        },
+        required_resource_keys={settings_key},
+    )
+    def oomnitza_sync_plan(
+        context: dg.AssetExecutionContext,
+        config: SyncPlanConfig,
+        oomnitza_users: pd.DataFrame,
+        oomnitza_users_current: pd.DataFrame,
+        graph_users_raw: pd.DataFrame,
+    ) -> pd.DataFrame:
+        """Each mapped user to create, update (old → new), leave, skip or deactivate, and why."""
+        integration: IntegrationSettings = getattr(context.resources, settings_key)
+        earlier = {
+            asset: latest_metadata(context.instance, dg.AssetKey([name, asset]))
+            for asset in ("graph_users", "oomnitza_users")
+        }
+        held = oomnitza_users_current
+        leavers = None
+        if integration.deactivation:
+            leavers = find_leavers(
+                graph_users_raw,
+                held.loc[held["suspended"].ne(True), "intune_user_id"],
+                missing=integration.deactivate_missing,
+                disabled=integration.deactivate_disabled,
+            )
+        plan = plan_sync(
+            oomnitza_users,
+            held,
+            sync_keys=integration.sync_keys,
+            preference=integration.preference,
+            skipped=upstream_skips(earlier),
+            leavers=leavers,
+            suspended_by_sync=suspended_by_sync(context.instance, name),
+        )
+        found = counts(plan)
+        changing = plan[plan["action"].isin(["update", "deactivate"])]
+        context.add_output_metadata(
+            {
+                "dagster/row_count": len(plan),
+                **found,
+                "read": graph_users_raw.attrs.get(READ_MODE, "full"),
+                "graph_users_read": len(present(graph_users_raw)),
+                "held": len(held),
+                "managed": int(held["intune_user_id"].notna().sum()),
+                "approved": ", ".join(guard.value for guard in config.approve),
+                "changes": table(changing[SHOWN]),
+                "skips": table(plan.loc[plan["action"] == "skip", SHOWN]),
+                "creates": table(plan.loc[plan["action"] == "create", SHOWN]),
+            }
+        )
+        context.log.info(", ".join(f"{count} {action}" for action, count in found.items()))
+        return plan
+
+    return oomnitza_sync_plan

@@ -1,0 +1,43 @@
+"""Bulk records for a sync plan: only creates, updates and deactivations are sent."""
+
+import pandas as pd
+
+from intune_pipeline.oomnitza.fields import BULK_FIELD_IDS, bulk_records
+from intune_pipeline.users.schemas import is_custom_field
+
+SUSPENDED_ID = "SUSPENDED"
+
+
+def plan_records(
+    plan: pd.DataFrame, custom_field_ids: dict[str, str], sync_keys: list[str]
+) -> list[dict]:
+    """Creates carry every mapped value; updates their sync keys, role and what changes (a
+    cleared field as null); deactivations their sync keys, role and SUSPENDED.
+
+    The role goes with every record because Oomnitza refuses a user record without one.
+    """
+    ids = {**BULK_FIELD_IDS, **custom_field_ids}
+    fields = [column for column in plan.columns if column in ids or is_custom_field(column)]
+    if "role" in plan:  # a float column once skipped users (no role) share the plan
+        plan = plan.assign(role=plan["role"].astype("Int64"))
+    creates = plan.loc[plan["action"] == "create", fields].astype(object)
+    records = bulk_records(creates.where(creates.notna(), None), custom_field_ids)
+    changing = plan[plan["action"].isin(["update", "deactivate"])]
+    for row, changed in zip(
+        changing[fields].to_dict("records"), changing["changed_fields"], strict=True
+    ):
+        always = [*sync_keys, "role"]
+        record = {ids[key]: native(row[key]) for key in always if not pd.isna(row[key])}
+        for name in changed:
+            if name == "suspended":
+                record[SUSPENDED_ID] = True
+            else:
+                value = row[name]
+                record[ids.get(name, name)] = None if pd.isna(value) else native(value)
+        records.append(record)
+    return records
+
+
+def native(value):
+    """A numpy or pandas scalar as the plain Python value JSON takes."""
+    return value.item() if hasattr(value, "item") else value

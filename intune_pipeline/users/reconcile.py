@@ -1,0 +1,44 @@
+"""Reconciliation: does Oomnitza now hold what the plan said it would? Pure pandas, no I/O."""
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from intune_pipeline.users.plan import match_records
+from intune_pipeline.users.plan_changes import comparable
+
+DIFFERENCE_COLUMNS = ["user", "action", "field", "planned", "found"]
+
+
+def differences(plan: pd.DataFrame, held: pd.DataFrame, sync_keys: Sequence[str]) -> pd.DataFrame:
+    """Every planned create, update and deactivation that Oomnitza does not hold as planned."""
+    sent = plan[plan["action"].isin(["create", "update", "deactivate"])]
+    keys = list(dict.fromkeys(["intune_user_id", *sync_keys]))
+    found, _ = match_records(sent, held, keys)
+    rows = [
+        (user, action, "", "a record", "none")
+        for user, action in sent.loc[found.isna(), ["user", "action"]].itertuples(index=False)
+    ]
+    there = sent[found.notna()]
+    records = held.loc[found[found.notna()]].set_index(there.index)
+    fields = [column for column in there.columns if column in held.columns]
+    for field in fields:
+        planned, now = comparable(there[field]), comparable(records[field])
+        expected = there["action"].eq("create") | there["changed_fields"].map(
+            lambda names, field=field: field in names
+        )
+        if field == "suspended":
+            planned = there["action"].eq("deactivate").map({True: "True", False: pd.NA})
+            expected = there["action"].eq("deactivate")
+        wrong = expected & planned.notna() & (planned != now).fillna(True)
+        for label in there.index[wrong.to_numpy(dtype=bool)]:
+            rows.append(
+                (
+                    there.at[label, "user"],
+                    there.at[label, "action"],
+                    field,
+                    planned[label],
+                    now[label],
+                )
+            )
+    return pd.DataFrame(rows, columns=DIFFERENCE_COLUMNS).fillna("blank")
