@@ -5,7 +5,8 @@ import random
 from intune_pipeline.sandbox import names
 from intune_pipeline.sandbox.directory import Directory
 from intune_pipeline.sandbox.licences import member_plans
-from intune_pipeline.sandbox.people import member, org_details, pick
+from intune_pipeline.sandbox.org import org_details
+from intune_pipeline.sandbox.people import member, pick
 
 KINDS = ("hires", "leavers", "soft_deletes", "renames", "retitles")
 

@@ -68,27 +68,11 @@ def member(rng: random.Random, taken: dict[str, int], n: int) -> dict:
         "employeeId": None if r() < 0.1 else f"E{100000 + n}",
         "companyName": pick(rng, names.COMPANIES),
         "otherMails": [f"{g}.{s}{n}@outlook.com"] if r() < 0.05 else [],
-        # Set by org_details, from a generator of their own (see tenant.py).
+        # Set by org.org_details, from a generator of their own (see tenant.py).
         "city": None,
         "country": None,
         "employeeOrgData": None,
     }
-
-
-def org_details(rng: random.Random, user: dict) -> None:
-    """A member's city and country (from the office) and employeeOrgData; some left unset."""
-    r = rng.random
-    city, country = names.OFFICE_PLACES.get(user["officeLocation"], (None, None))
-    if country is None and (user["officeLocation"] == "Remote" or r() < 0.5):
-        country = pick(rng, names.COUNTRIES)
-    if r() < 0.05:
-        city = None  # never filled in
-    org = None
-    if r() >= 0.15:
-        division, first = names.DIVISIONS.get(user["department"], (None, None))
-        center = None if first is None or r() < 0.1 else f"CC-{first + int(r() * 4) * 10}"
-        org = {"costCenter": center, "division": division}
-    user.update(city=city, country=country, employeeOrgData=org)
 
 
 def guest(rng: random.Random, taken: dict[str, int]) -> dict:

@@ -4,7 +4,8 @@ import random
 
 from intune_pipeline.sandbox.licences import member_plans, service_plans
 from intune_pipeline.sandbox.names import DOMAIN, ONMICROSOFT
-from intune_pipeline.sandbox.people import guest, member, new_uuid, org_details, pick, service
+from intune_pipeline.sandbox.org import org_details
+from intune_pipeline.sandbox.people import guest, member, new_uuid, pick, service
 from intune_pipeline.sandbox.speed import paused_gc
 
 __all__ = ["DOMAIN", "ONMICROSOFT", "generate_tenant", "tenant_identity"]
