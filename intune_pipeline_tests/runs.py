@@ -20,14 +20,28 @@ def example_settings(**changes):
     return settings.model_copy(update={"integrations": [integration]})
 
 
-def sync(instance, full_read: bool | None = None, **changes) -> dg.ExecuteInProcessResult:
-    """One run of the sync job; changes alter the settings, full_read configures the read."""
-    job = build_defs(example_settings(**changes)).resolve_job_def(f"{INTEGRATION}_sync")
-    config = None
+def sync(
+    instance,
+    full_read: bool | None = None,
+    approve: tuple[str, ...] = (),
+    job: str = "sync",
+    **changes,
+) -> dg.ExecuteInProcessResult:
+    """One run of the sync job (or the dry run); changes alter the settings, full_read
+    configures the read, approve releases guards for the run."""
+    job_def = build_defs(example_settings(**changes)).resolve_job_def(f"{INTEGRATION}_{job}")
+    ops = {}
     if full_read is not None:
-        op = f"{INTEGRATION}__graph_users_raw"
-        config = {"ops": {op: {"config": {"full_read": full_read}}}}
-    return job.execute_in_process(instance=instance, run_config=config, raise_on_error=False)
+        ops[f"{INTEGRATION}__graph_users_raw"] = {"config": {"full_read": full_read}}
+    if approve:
+        ops[f"{INTEGRATION}__oomnitza_sync_plan"] = {"config": {"approve": list(approve)}}
+    config = {"ops": ops} if ops else None
+    return job_def.execute_in_process(instance=instance, run_config=config, raise_on_error=False)
+
+
+def evaluations(result: dg.ExecuteInProcessResult) -> dict:
+    """The run's asset check evaluations by check name."""
+    return {e.check_name: e for e in result.get_asset_check_evaluations()}
 
 
 def transitive_users(groups: list[dict], group_id: str) -> set[str]:

@@ -1,12 +1,6 @@
 """Asset checks on the Oomnitza user frame, in real runs against the sandbox."""
 
-import dagster as dg
-
-from intune_pipeline_tests.runs import sync
-
-
-def evaluations(result: dg.ExecuteInProcessResult) -> dict:
-    return {e.check_name: e for e in result.get_asset_check_evaluations()}
+from intune_pipeline_tests.runs import evaluations, sync
 
 
 def test_sync_keys_are_unique_and_the_colliding_users_are_named(sandbox_env, instance):

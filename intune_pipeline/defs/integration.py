@@ -13,6 +13,7 @@ from intune_pipeline.defs.oomnitza.holdings import holdings_asset
 from intune_pipeline.defs.oomnitza.plan import plan_asset
 from intune_pipeline.defs.oomnitza.reconciliation import reconciliation_check
 from intune_pipeline.defs.oomnitza.resources import oomnitza_resources
+from intune_pipeline.defs.oomnitza.saas import saas_asset
 from intune_pipeline.settings import Integration
 from intune_pipeline.settings_sync import AlertSettings
 
@@ -31,6 +32,11 @@ def integration_defs(integration: Integration, alerts: AlertSettings) -> dg.Defi
             *oomnitza_assets(name, mappings, rules, role_rules),
             holdings_asset(name, fields),
             plan_asset(name),
+            *(
+                [saas_asset(name, fields)]
+                if integration.record_types == "user_and_saas_user"
+                else []
+            ),
         ],
         asset_checks=[
             *oomnitza_checks(name),
