@@ -96,10 +96,7 @@ def upload_portion(
     outcome = finish(client, portion, sender, settle_timeout)
     if tripped:
         raise FailureRateTripped(
-            f"{tripped} {outcome.sent} of {len(records)} records were sent; the rest were not. "
-            "Read the run log's failed messages (the load's metadata), fix the cause, and run "
-            "again; or release the guard for one run with approve: [failure_rate] in the "
-            "oomnitza_sync_plan op's run config.",
+            f"{tripped} {outcome.sent} of {len(records)} records were sent; the rest were not.",
             outcome,
         )
     return outcome

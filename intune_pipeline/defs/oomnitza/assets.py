@@ -6,6 +6,7 @@ import dagster as dg
 import pandas as pd
 
 from intune_pipeline.defs.metadata import frame_type, latest_metadata, preview, table
+from intune_pipeline.defs.oomnitza.guards import release_advice
 from intune_pipeline.defs.oomnitza.outcome import carried_forward, log_outcome, run_log_lines
 from intune_pipeline.defs.oomnitza.resources import IntegrationSettings, OomnitzaResource
 from intune_pipeline.errors import ConfigError
@@ -120,7 +121,15 @@ def oomnitza_assets(
                 )
             except FailureRateTripped as tripped:
                 log_outcome(context, tripped.outcome)
-                raise
+                raise dg.Failure(
+                    description=f"{tripped} Read the failed records' messages here, fix the "
+                    "cause and run again; if the failures are expected, "
+                    + release_advice(name, "failure_rate"),
+                    metadata={
+                        **tripped.outcome.counts,
+                        "run_log": table(run_log_lines(tripped.outcome, ("failed",))),
+                    },
+                ) from tripped
         log_outcome(context, outcome)
         return dg.MaterializeResult(
             metadata={

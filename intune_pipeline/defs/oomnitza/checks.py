@@ -4,6 +4,7 @@ import dagster as dg
 import pandas as pd
 
 from intune_pipeline.defs.metadata import latest_metadata
+from intune_pipeline.defs.oomnitza.ledger import last_full_read
 
 
 def oomnitza_checks(name: str) -> list[dg.AssetChecksDefinition]:
@@ -56,10 +57,14 @@ def oomnitza_checks(name: str) -> list[dg.AssetChecksDefinition]:
         context: dg.AssetCheckExecutionContext,
     ) -> dg.AssetCheckResult:
         """A sudden flood of rejections points at a broken source; loading it would help nobody."""
-        read = latest(context, "graph_users_raw").get("dagster/row_count", 0)
+        raw = latest(context, "graph_users_raw")
+        read = raw.get("dagster/row_count", 0)
         rejected = sum(
             latest(context, asset).get("rejected", 0) for asset in ("graph_users", "oomnitza_users")
         )
+        # A delta read holds a handful of changed users: measure against the whole tenant.
+        if raw.get("read") == "delta":
+            read = max(read, last_full_read(context.instance, name) or 0)
         share = rejected / read if read else 0.0
         limit = getattr(context.resources, settings_key).max_rejected_share
         passed = share <= limit

@@ -10,9 +10,9 @@ from intune_pipeline.defs.oomnitza.ledger import last_full_read
 
 
 def release_advice(name: str, guard: str) -> str:
+    """How to release a guard for one run: the run config to launch the sync with."""
     return (
-        f" The load is blocked. If the change is intended, release this guard for one run by "
-        f"launching {name}_sync with the run config "
+        f"release this guard for one run by launching {name}_sync with the run config "
         f"ops: {{{name}__oomnitza_sync_plan: {{config: {{approve: [{guard}]}}}}}}."
     )
 
@@ -27,7 +27,9 @@ def plan_guards(name: str) -> list[dg.AssetChecksDefinition]:
         if tripped and approved:
             text += " Released for this run by run config."
         elif tripped:
-            text += release_advice(name, guard)
+            text += " The load is blocked. If the change is intended, " + release_advice(
+                name, guard
+            )
         return dg.AssetCheckResult(
             passed=not tripped or approved,
             metadata={**numbers, "approved": approved},
