@@ -6,6 +6,7 @@ full_name: {template: "{givenName} {surname}"}
 address: {constant: Head office}
 email: {first_of: [mail, otherMails[0]], transforms: [trim, lower]}
 a41c0e7b19: department                            # a custom field, by its internal id
+phone_number: {property: mobilePhone, clear_when_blank: true}  # a blank clears Oomnitza's value
 """
 
 from intune_pipeline.users.mapping import STANDARD_MAPPINGS, check_targets
@@ -62,13 +63,18 @@ def custom_mappings(entries) -> tuple[Mapping, ...]:
             )
             continue
         try:
-            transforms = ()
+            transforms, clear = (), False
             if isinstance(entry, dict) and "transforms" in entry:
                 # The entry's own transforms apply to its result, whatever kind of source it is.
                 transforms = entry["transforms"] or ()
                 transforms = tuple(transforms) if isinstance(transforms, list) else transforms
                 entry = {key: value for key, value in entry.items() if key != "transforms"}
-            made.append(Mapping(target, source(target, entry), transforms))
+            if isinstance(entry, dict) and "clear_when_blank" in entry:
+                clear = entry["clear_when_blank"]
+                if not isinstance(clear, bool):
+                    raise ValueError(f"mapping {target!r}: clear_when_blank is true or false")
+                entry = {key: value for key, value in entry.items() if key != "clear_when_blank"}
+            made.append(Mapping(target, source(target, entry), transforms, clear))
         except (ValueError, TypeError) as error:
             problems.append(str(error))
     if not problems:

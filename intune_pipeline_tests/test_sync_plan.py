@@ -1,6 +1,7 @@
 """The sync plan, the dry run, renames, blank protection and reconciliation, end to end."""
 
 from intune_pipeline.sandbox.oomnitza_fields import INTUNE_USER_ID_FIELD
+from intune_pipeline.settings_mappings import custom_mappings
 from intune_pipeline.summary import materializations
 from intune_pipeline_tests.runs import evaluations, sync
 
@@ -101,3 +102,14 @@ def test_reconciliation_names_a_record_oomnitza_lost(sandbox_env, instance):
     assert {row["field"] for row in differences} >= {"position"}
     assert {row["planned"] for row in differences} >= {lost["record"]["POSITION"]}
     assert "1 of 4 planned users differ" in check.description
+
+
+def test_a_mapping_may_let_a_blank_clear_the_field(sandbox_env, instance):
+    mappings = custom_mappings({"position": {"property": "jobTitle", "clear_when_blank": True}})
+    sync(instance, mappings=mappings)
+    user = next(u for u in by_intune_id(sandbox_env).values() if u["position"])
+    sandbox_env.update_user(user[INTUNE_USER_ID_FIELD], jobTitle=None)
+    found = materializations(sync(instance, full_read=True, mappings=mappings))
+    [row] = rows(found["oomnitza_sync_plan"]["changes"])
+    assert row["changes"] == f"position: {user['position']!r} → blank"
+    assert by_intune_id(sandbox_env)[user[INTUNE_USER_ID_FIELD]]["position"] is None

@@ -31,7 +31,7 @@ def integration_defs(integration: Integration, alerts: AlertSettings) -> dg.Defi
             *graph_assets(name, mappings, rules, role_rules, integration.deactivation.enabled),
             *oomnitza_assets(name, mappings, rules, role_rules),
             holdings_asset(name, fields),
-            plan_asset(name),
+            plan_asset(name, frozenset(m.target for m in mappings if m.clear_when_blank)),
             *(
                 [saas_asset(name, fields)]
                 if integration.record_types == "user_and_saas_user"

@@ -71,6 +71,8 @@ class Mapping:
     target: str
     source: Source
     transforms: tuple[str, ...] = ()
+    # A blank source value clears the Oomnitza field only when the mapping says so.
+    clear_when_blank: bool = False
 
     def __post_init__(self):
         if not is_custom_field(self.target) and not (

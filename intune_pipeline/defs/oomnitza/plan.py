@@ -47,7 +47,9 @@ def upstream_skips(metadata: dict) -> pd.DataFrame:
     )
 
 
-def plan_asset(name: str) -> dg.AssetsDefinition:
+def plan_asset(name: str, clear_when_blank: frozenset[str]) -> dg.AssetsDefinition:
+    """The plan of the integration called name; clear_when_blank are fields whose mappings let
+    a blank source value clear what Oomnitza holds."""
     settings_key = f"{name}_integration"
 
     @dg.asset(
@@ -90,6 +92,7 @@ def plan_asset(name: str) -> dg.AssetsDefinition:
             preference=integration.preference,
             skipped=upstream_skips(earlier),
             leavers=leavers,
+            clear_when_blank=clear_when_blank,
             suspended_by_sync=suspended_by_sync(context.instance, name),
         )
         found = counts(plan)
