@@ -56,6 +56,7 @@ def sync(args) -> int:
         from dagster import DagsterInstance
 
         from intune_pipeline.definitions import build_defs
+        from intune_pipeline.orphans import fail_orphaned_runs, headless_tags
         from intune_pipeline.summary import oomnitza_holdings, run_summary
 
         integrations = load_settings(Path(settings[SETTINGS_VARIABLE]))
@@ -64,7 +65,11 @@ def sync(args) -> int:
         with DagsterInstance.get() as instance:
             for name in integration_names(integrations, args.integration):
                 job = defs.resolve_job_def(sync_job_name(name))
-                result = job.execute_in_process(instance=instance, raise_on_error=False)
+                for run_id in fail_orphaned_runs(instance, job.name):
+                    print(f"Run {run_id} of {job.name} was killed before it finished.")
+                result = job.execute_in_process(
+                    instance=instance, raise_on_error=False, tags=headless_tags()
+                )
                 print(run_summary(result))
                 print(oomnitza_holdings(defs, name))
                 failed += not result.success

@@ -20,15 +20,19 @@ def run_summary(result: dg.ExecuteInProcessResult) -> str:
     raw = assets.get("graph_users_raw", {})
     graph_users = assets.get("graph_users", {})
     mapped = assets.get("oomnitza_users", {})
+    plan = assets.get("oomnitza_sync_plan", {})
     load = assets.get("oomnitza_load", {})
+    rejected = graph_users.get("rejected", 0) + mapped.get("rejected", 0)
     counts = {
         "users read": raw.get("dagster/row_count", 0),
-        "rejected": graph_users.get("rejected", 0) + mapped.get("rejected", 0),
+        "rejected": rejected,
         "filtered": graph_users.get("filtered_out", 0) + mapped.get("filtered_out", 0),
         "created": load.get("added", 0),
         "updated": load.get("updated", 0),
-        "unchanged": load.get("unchanged", 0),
-        "skipped": mapped.get("skipped", 0) + load.get("skipped", 0),
+        "suspended": plan.get("deactivate", 0) if load else 0,
+        "unchanged": plan.get("unchanged", 0) + load.get("unchanged", 0),
+        # The plan's skips include the rejected users, counted on their own line above.
+        "skipped": max(0, plan.get("skip", 0) - rejected) + load.get("skipped", 0),
         "failed": load.get("failed", 0),
     }
     verdict = "succeeded" if result.success else "FAILED"

@@ -20,6 +20,8 @@ class Guard(Enum):
     failure_rate = "failure_rate"
 
 
+UPSTREAM_COUNTS = (("graph_users", "rejected"), ("oomnitza_users", "rejected"))
+UPSTREAM_COUNTS += (("oomnitza_users", "skipped"),)
 SHOWN = ["action", "user", "changes", "reason", "matched_by", "graph_id", "oomnitza_user_id"]
 
 
@@ -77,6 +79,7 @@ def plan_asset(name: str, clear_when_blank: frozenset[str]) -> dg.AssetsDefiniti
             for asset in ("graph_users", "oomnitza_users")
         }
         held = oomnitza_users_current
+        skipped = upstream_skips(earlier)
         leavers = None
         if integration.deactivation:
             leavers = find_leavers(
@@ -90,17 +93,21 @@ def plan_asset(name: str, clear_when_blank: frozenset[str]) -> dg.AssetsDefiniti
             held,
             sync_keys=integration.sync_keys,
             preference=integration.preference,
-            skipped=upstream_skips(earlier),
+            skipped=skipped,
             leavers=leavers,
             clear_when_blank=clear_when_blank,
             suspended_by_sync=suspended_by_sync(context.instance, name),
         )
         found = counts(plan)
+        # The upstream tables list at most MAX_TABLE_ROWS users; their counts are exact.
+        upstream = sum(earlier[a].get(k, 0) for a, k in UPSTREAM_COUNTS)
+        found["skip"] += max(0, upstream - len(skipped))
         changing = plan[plan["action"].isin(["update", "deactivate"])]
         context.add_output_metadata(
             {
                 "dagster/row_count": len(plan),
                 **found,
+                "skipped_upstream": upstream,
                 "read": graph_users_raw.attrs.get(READ_MODE, "full"),
                 "graph_users_read": len(present(graph_users_raw)),
                 "held": len(held),
