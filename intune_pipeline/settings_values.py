@@ -13,6 +13,8 @@ class Env(BaseModel):
 
 
 def env_reference(value) -> Env:
+    if isinstance(value, Env):  # settings built in code rather than read from YAML
+        return value
     if isinstance(value, dict) and set(value) == {"env"}:
         try:
             return Env.model_validate(value)
@@ -22,7 +24,7 @@ def env_reference(value) -> Env:
 
 
 def text_or_env(value):
-    if isinstance(value, dict):
+    if isinstance(value, dict | Env):
         return env_reference(value)
     if isinstance(value, str | int | float) and not isinstance(value, bool):
         return str(value)
@@ -30,7 +32,7 @@ def text_or_env(value):
 
 
 def secret(value) -> Env:
-    if not isinstance(value, dict):
+    if not isinstance(value, dict | Env):
         raise ValueError(
             "a secret is never written in the settings file: write {env: VARIABLE_NAME} and "
             "set that variable where the pipeline runs"
@@ -39,7 +41,7 @@ def secret(value) -> Env:
 
 
 def whole_number_or_env(value):
-    if isinstance(value, dict):
+    if isinstance(value, dict | Env):
         return env_reference(value)
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value

@@ -61,7 +61,7 @@ def oomnitza_holdings(defs: dg.Definitions, integration: str) -> str:
     wanted = {name: defs.resources[f"{integration}_{name}"] for name in ("oomnitza", "integration")}
     try:
         with dg.build_resources(wanted) as resources, resources.oomnitza.client() as client:
-            field = resources.integration.intune_user_id_field
+            field = resources.integration.intune_field()
             users = [user for page in client.list_users() for user in page]
     except PipelineError as error:
         return f"Could not read Oomnitza back: {error}"

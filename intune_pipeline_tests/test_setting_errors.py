@@ -40,6 +40,22 @@ def test_an_unset_variable_names_the_setting_and_the_variable(sandbox_env, insta
     )
 
 
+def test_the_role_and_the_intune_id_field_name_their_settings(
+    sandbox_env, instance, monkeypatch
+):
+    monkeypatch.setenv("CONTOSO_ROLE", "Employee")
+    message = failure(sync(instance, role=Env(env="CONTOSO_ROLE")))
+    assert message.startswith(
+        "role of integration intune_users (read from CONTOSO_ROLE) is 'Employee', not the id"
+    )
+    monkeypatch.delenv("OOMNITZA_INTUNE_USER_ID_FIELD")
+    message = failure(sync(instance))
+    assert message.startswith(
+        "oomnitza.intune_user_id_field of integration intune_users is read from the environment "
+        "variable OOMNITZA_INTUNE_USER_ID_FIELD, which is not set"
+    )
+
+
 def test_a_literal_url_is_named_as_the_setting_alone(sandbox_env, instance):
     url = sandbox_env.env["GRAPH_URL"].replace("https://", "http://")
     message = failure(sync(instance, graph={"graph_url": url}))

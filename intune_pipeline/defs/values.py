@@ -9,15 +9,6 @@ from intune_pipeline.settings import Integration
 from intune_pipeline.settings_values import Env
 
 
-def deferred(value):
-    """Read when a run starts, and never shown in the UI: for secrets and required values."""
-    return dg.EnvVar(value.env) if isinstance(value, Env) else value
-
-
-def deferred_int(value):
-    return dg.EnvVar.int(value.env) if isinstance(value, Env) else value
-
-
 class Source(dg.Config):
     """Where one value of a resource comes from in the settings file."""
 

@@ -44,7 +44,7 @@ def oomnitza_assets(
     ) -> pd.DataFrame:
         """Graph users mapped to Oomnitza users; users with no sync key are skipped."""
         integration: IntegrationSettings = getattr(context.resources, settings_key)
-        roles = roles_for(graph_users, role_rules, integration.role_id)
+        roles = roles_for(graph_users, role_rules, integration.default_role())
         users, rejections, skipped = map_users(graph_users, roles, mappings, integration.sync_key)
         kept, effects = apply_rules(mapped_rules, users.add_prefix(OOMNITZA))
         users = users.loc[kept.index].reset_index(drop=True)
@@ -86,7 +86,7 @@ def oomnitza_assets(
                 f"{'; '.join(integration.missing)}. Add that to the settings file."
             )
         plan = oomnitza_sync_plan
-        custom_fields = {"intune_user_id": integration.intune_user_id_field}
+        custom_fields = {"intune_user_id": integration.intune_field()}
         records = plan_records(plan, custom_fields, integration.sync_keys)
         field_ids = {**BULK_FIELD_IDS, **custom_fields}
         sync_fields = [field_ids[key] for key in integration.sync_keys]

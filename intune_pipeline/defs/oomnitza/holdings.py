@@ -41,7 +41,7 @@ def holdings_asset(name: str, fields: Sequence[str]) -> dg.AssetsDefinition:
         integration: IntegrationSettings = getattr(context.resources, settings_key)
         started = time.monotonic()
         with oomnitza.client() as client:
-            held = held_users(client, fields, integration.intune_user_id_field)
+            held = held_users(client, fields, integration.intune_field())
         managed = held["intune_user_id"].notna()
         context.add_output_metadata(
             {

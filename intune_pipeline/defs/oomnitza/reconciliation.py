@@ -27,7 +27,7 @@ def reconciliation_check(name: str, fields: Sequence[str]) -> dg.AssetChecksDefi
         oomnitza: OomnitzaResource = getattr(context.resources, oomnitza_key)
         integration: IntegrationSettings = getattr(context.resources, settings_key)
         with oomnitza.client() as client:
-            held = held_users(client, [*fields, "suspended"], integration.intune_user_id_field)
+            held = held_users(client, fields, integration.intune_field())
         found = differences(plan, held, integration.sync_keys)
         checked = int(plan["action"].isin(["create", "update", "deactivate"]).sum())
         users = found["user"].nunique()

@@ -3,12 +3,11 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import dagster as dg
-
-from intune_pipeline.defs.values import FromSettings, deferred, deferred_int, from_settings
+from intune_pipeline.defs.values import FromSettings, from_settings
+from intune_pipeline.errors import ConfigError
 from intune_pipeline.http import http_client, https_base_url, tls_context
 from intune_pipeline.oomnitza import OomnitzaClient
-from intune_pipeline.settings import Integration
+from intune_pipeline.settings import Integration, RoleSettings
 from intune_pipeline.users.mapping import SYNC_KEY
 
 
@@ -28,13 +27,13 @@ class OomnitzaResource(FromSettings):
             yield OomnitzaClient(url, self.value("api_token"), http, labels=labels)
 
 
-class IntegrationSettings(dg.ConfigurableResource):
+class IntegrationSettings(FromSettings):
     """What the integration writes, and when it must stop: from its part of the settings file."""
 
     connector_name: str
     missing: list[str] = []
     role_id: int | None = None
-    intune_user_id_field: str
+    intune_user_id_field: str | None = None
     sync_keys: list[str] = ["email"]
     preference: str = "create_and_update"
     batch_size: int = 500
@@ -58,6 +57,22 @@ class IntegrationSettings(dg.ConfigurableResource):
         """The first sync key, the one Oomnitza matches records on (email while none is set)."""
         return (self.sync_keys or [SYNC_KEY])[0]
 
+    def default_role(self) -> int | None:
+        """The role of users no role rule places; None while the integration has none."""
+        value = self.value("role_id")
+        if value is None or isinstance(value, int):
+            return value
+        if not str(value).strip().isdigit():
+            raise ConfigError(
+                f"{self.label('role_id')} is {value!r}, not the id (a whole number) of an "
+                "Oomnitza role. Set it to the id of a role defined in Oomnitza."
+            )
+        return int(value)
+
+    def intune_field(self) -> str:
+        """The internal id of Oomnitza's custom field "Microsoft Intune User ID"."""
+        return self.value("intune_user_id_field")
+
     @property
     def max_updates(self) -> tuple[int, float]:
         return self.updates_count, self.updates_share
@@ -68,7 +83,7 @@ class IntegrationSettings(dg.ConfigurableResource):
 
 
 def oomnitza_resources(integration: Integration) -> dict:
-    oomnitza, guards = integration.oomnitza, integration.guards
+    guards = integration.guards
     return {
         "oomnitza": OomnitzaResource(
             **from_settings(
@@ -82,12 +97,17 @@ def oomnitza_resources(integration: Integration) -> dict:
             )
         ),
         "integration": IntegrationSettings(
+            **from_settings(
+                integration,
+                {
+                    "role_id": "role.default"
+                    if isinstance(integration.role, RoleSettings)
+                    else "role",
+                    "intune_user_id_field": "oomnitza.intune_user_id_field",
+                },
+            ),
             connector_name=f"intune-pipeline {integration.name}",
             missing=integration.missing(),
-            role_id=deferred_int(role)
-            if (role := integration.default_role()) is not None
-            else None,
-            intune_user_id_field=deferred(oomnitza.intune_user_id_field),
             preference=integration.preference,
             sync_keys=integration.sync_keys,
             batch_size=integration.batch_size,

@@ -37,7 +37,7 @@ def saas_asset(name: str, fields: Sequence[str]) -> dg.AssetsDefinition:
         with oomnitza.client() as client:
             application = saas_application(client, integration.saas_application)
             saas_id = application["saas_id"]
-            held = held_users(client, fields, integration.intune_user_id_field)
+            held = held_users(client, fields, integration.intune_field())
             ids = folded(held["intune_user_id"])
             present = set(folded(plan.loc[plan["action"].isin(PRESENT), "graph_id"]))
             synced = held.loc[ids.isin(present) & held["suspended"].ne(True), "user_id"]
