@@ -15,7 +15,7 @@ def example_settings(**changes):
     for name, value in changes.items():
         section = getattr(integration, name, None)
         if isinstance(value, dict) and section is not None and hasattr(section, "model_copy"):
-            value = type(section).model_validate({**section.model_dump(), **value})
+            value = type(section).model_validate({**section.model_dump(warnings=False), **value})
         integration = integration.model_copy(update={name: value})
     return settings.model_copy(update={"integrations": [integration]})
 
