@@ -94,6 +94,17 @@ def suggest_mappings(args) -> int:
         return 0
 
 
+def settings_reference(args) -> int:
+    """The settings reference, generated from the settings model."""
+    from intune_pipeline.settings_reference import reference, write
+
+    if args.write:
+        print(f"{args.write}: {'updated' if write(args.write) else 'up to date'}")
+    else:
+        print(reference(), end="")
+    return 0
+
+
 def integration_names(integrations: Settings, wanted: str | None) -> list[str]:
     names = [integration.name for integration in integrations.integrations]
     if wanted and wanted not in names:
@@ -178,11 +189,18 @@ def main(argv: list[str] | None = None) -> int:
         )
         command.add_argument("--integration", help="only this integration of the settings")
     commands.choices["run"].add_argument("--port", type=int, default=3000)
+    reference = commands.add_parser("settings-reference", help="print every setting, documented")
+    reference.add_argument("--write", type=Path, help="update the copy in this file (README.md)")
     args = parser.parse_args(argv)
     # A service manager's SIGTERM stops everything started here, as Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
-        commands = {"run": run, "sync": sync, "suggest-mappings": suggest_mappings}
+        commands = {
+            "run": run,
+            "sync": sync,
+            "suggest-mappings": suggest_mappings,
+            "settings-reference": settings_reference,
+        }
         return commands[args.command](args)
     except PipelineError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -58,14 +58,24 @@ RoleRules = Annotated[tuple[RoleRule, ...], PlainValidator(role_rules_from_setti
 
 class GraphSettings(Section):
     cloud: Literal["global", "usgov", "usgov-dod", "china"] = "global"
+    """The national cloud: sets the login host, the Graph host and the token scope together."""
     login_url: Text | None = None
+    """The Entra login host instead of the cloud's."""
     graph_url: Text | None = None
+    """The Graph host instead of the cloud's (Oomnitza's "Domain")."""
     tenant_id: Text
+    """The app registration's Directory (tenant) ID."""
     client_id: Text
+    """The app registration's Application (client) ID."""
     client_secret: Secret | None = None
+    """The client secret's Value (`{env: NAME}` only); or use a certificate."""
     certificate: Text | None = None
+    """A PEM file of a certificate uploaded to the app registration; used in preference to a
+    secret."""
     private_key: Text | None = None
+    """The PEM file of the certificate's private key."""
     ca_bundle: Text | None = None
+    """Extra CAs to trust (a TLS-inspecting proxy); verification is always on."""
 
     @model_validator(mode="after")
     def one_credential(self):
@@ -80,8 +90,14 @@ class GraphSettings(Section):
 
 class UserSettings(Section):
     scope: Literal["all", "intune", "group"] = "all"
+    """`all` directory users, `intune` users (who own at least one managed device) or the members
+    of a `group` (nested groups count)."""
     group_id: Text | None = Field(None, validate_default=True)
+    """The group's Object ID, with `scope: group`."""
     filter: str | None = None
+    """An OData `$filter` Graph evaluates on full reads and the pipeline on delta reads; advanced
+    clauses (`ne`, `not`, `endsWith`, `assignedPlans/any(...)`) are sent with
+    `ConsistencyLevel: eventual`."""
 
     @field_validator("group_id")
     @classmethod
@@ -105,16 +121,23 @@ class UserSettings(Section):
 
 class OomnitzaSettings(Section):
     url: Text
+    """The Oomnitza instance, such as https://example.oomnitza.com."""
     api_token: Secret
+    """An Oomnitza API token (`{env: NAME}` only) of a user whose role may edit People."""
     ca_bundle: Text | None = None
+    """Extra CAs to trust for Oomnitza; verification is always on."""
     intune_user_id_field: Text
+    """The internal id of the unique custom field "Microsoft Intune User ID"."""
 
 
 class RoleSettings(Section):
     """Rules that choose a user's role, first match wins, and the role of everyone else."""
 
     default: RoleId | None = None
+    """The role of users no rule places."""
     rules: RoleRules = ()
+    """Rules, first match wins: `{role: 30, when: {field: department, equals: IT}}` or `{role:
+    30, group: <group id>}` (see Roles)."""
 
 
 def role_setting(value):
@@ -136,7 +159,9 @@ class ScheduleSettings(Section):
     """When the sync runs: once a day at a quiet hour unless told otherwise."""
 
     cron: str = "0 3 * * *"
+    """When the sync runs: five cron fields, minute hour day month weekday."""
     timezone: str = "UTC"
+    """The time zone the cron expression is read in, such as Europe/Oslo."""
 
     @field_validator("cron")
     @classmethod
@@ -164,24 +189,51 @@ class Integration(Section):
     """One tenant to one Oomnitza instance, with its own assets, job and history."""
 
     name: str
+    """Names its assets (`name/graph_users_raw`, ...), its jobs `name_sync` and `name_dry_run`,
+    its schedule and its runs' tag; lower-case letters, digits, `_`."""
     launched: bool = False
+    """Oomnitza's launch switch: a launched integration whose mandatory settings are all there
+    runs on its schedule; otherwise it is a Draft (it loads, can be dry-run, and a load
+    refuses, listing what is missing)."""
     graph: GraphSettings
+    """The Entra tenant and the app registration the pipeline signs in as."""
     users: UserSettings = UserSettings()
+    """Which users are read."""
     schedule: ScheduleSettings = ScheduleSettings()
+    """When the sync runs."""
     oomnitza: OomnitzaSettings
+    """The Oomnitza instance written to."""
     mappings: Mappings = ()
+    """Custom mappings, adding to or overriding the standard ones (see Mappings)."""
     filters: Rules = ()
+    """Include/exclude rules on Graph or mapped fields (see Filters)."""
     sync_keys: list[Literal["email", "username", "intune_user_id"]] = ["email"]
+    """Fields that match records in Oomnitza, from `email`, `username`, `intune_user_id`: the
+    first matches and updates, the next ones find a record whose first key changed (a renamed
+    user is updated, not duplicated)."""
     role: Role | None = None
+    """The id of the Oomnitza role synced users get, or `{default: ..., rules: [...]}`; without a
+    role the integration is a Draft."""
     preference: Literal["create_and_update", "create_only", "update_only"] = "create_and_update"
+    """Oomnitza's "Create & Update", "Create only" or "Update only"."""
     record_types: Literal["user", "user_and_saas_user"] = "user"
+    """"User only" (`user`) or "User plus SaaS user" (`user_and_saas_user`: synced users are also
+    assigned to the SaaS application record)."""
     saas: SaasSettings = SaasSettings()
+    """The SaaS application record of "User plus SaaS user"."""
     deactivation: DeactivationSettings = DeactivationSettings()
+    """Whether users who leave Entra are suspended in Oomnitza (off by default)."""
     guards: GuardSettings = GuardSettings()
+    """Safety thresholds; each blocks the load and says how to release it for one run."""
     contacts: ContactSettings = ContactSettings()
+    """Who is told when the integration fails, overruns or misses a scheduled run, or a guard
+    blocks it."""
     delta_sensor: DeltaSensorSettings = DeltaSensorSettings()
+    """Near-real-time syncs through Graph delta queries."""
     batch_size: Annotated[int, Field(ge=1, le=10_000)] = 500
+    """Records per bulk request to Oomnitza."""
     concurrency: Annotated[int, Field(ge=1, le=16)] = 4
+    """Bulk requests in flight at once."""
 
     @field_validator("name")
     @classmethod
@@ -236,7 +288,9 @@ class Integration(Section):
 
 class Settings(Section):
     integrations: list[Integration] = Field(min_length=1)
+    """The integrations: each connects one tenant to one Oomnitza instance."""
     alerts: AlertSettings = AlertSettings()
+    """Shared by every integration: the mail server, the UI's address, the run-time limit."""
 
     @field_validator("integrations")
     @classmethod

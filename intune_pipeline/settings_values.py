@@ -54,4 +54,5 @@ RoleId = Annotated[int | Env, PlainValidator(whole_number_or_env)]
 
 
 class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Each setting's docstring is its description in the generated settings reference.
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)

@@ -9,6 +9,7 @@ from intune_pipeline.definitions import build_defs
 from intune_pipeline.errors import ConfigError
 from intune_pipeline.settings import load_settings
 from intune_pipeline.settings_mappings import custom_mappings
+from intune_pipeline.settings_reference import reference, with_reference
 
 MINIMAL = """\
 integrations:
@@ -153,3 +154,18 @@ def test_filter_rules_are_checked_and_combined_with_the_raw_filter(tmp_path):
 def test_an_entrys_transforms_apply_to_constants_too():
     [address] = custom_mappings({"address": {"constant": "head office", "transforms": ["upper"]}})
     assert address.transforms == ("upper",)
+
+
+def test_the_readmes_settings_reference_is_the_generated_one():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    assert with_reference(readme) == readme, (
+        "run: python -m intune_pipeline settings-reference --write README.md"
+    )
+
+
+def test_every_setting_is_documented():
+    undocumented = [
+        row for row in reference().splitlines()[2:] if re.search(r": \| |\| \| \|$", row)
+    ]
+    assert undocumented == []
+    assert "`integrations[].guards.updates.count` | whole number (from 0)" in reference()
