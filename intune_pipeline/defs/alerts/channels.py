@@ -48,4 +48,5 @@ def send(alert: Alert, integration: Integration, alerts: AlertSettings, log) -> 
     problems = deliver(alert, contacts_of(integration), smtp_server(alerts))
     for problem in problems:
         log.error(f"Alert for {integration.name} not delivered: {problem}")
-    log.info(f"Alert sent for {integration.name}: {alert.headline}")
+    failed = f" ({len(problems)} channel(s) failed)" if problems else ""
+    log.info(f"Alert for {integration.name}: {alert.headline}{failed}")
