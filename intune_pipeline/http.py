@@ -15,6 +15,7 @@ from intune_pipeline.errors import ConfigError, RemoteError
 log = logging.getLogger(__name__)
 
 TRANSIENT_STATUSES = frozenset({429, 500, 502, 503, 504})
+PARSED = "intune_pipeline.json"  # where send() keeps a success answer's parsed body
 
 
 def https_base_url(url: str, setting: str) -> str:
@@ -85,7 +86,13 @@ def send(
     service: str,
     policy: RetryPolicy,
 ) -> httpx.Response:
-    """Send a request, retrying throttling, transient server errors and broken connections."""
+    """Send a request, retrying throttling, transient server errors, broken connections and
+    success answers whose body is not JSON (a proxy's page, a truncated body).
+
+    Every request the clients make may be sent twice: reads, and bulk records that Oomnitza
+    matches on their sync key, so a retried batch updates rather than duplicates. A redirect
+    is refused, never followed, so credentials stay with the host they are for.
+    """
     waited = 0.0
     attempt = 0
     while True:
@@ -95,9 +102,12 @@ def send(
         except (httpx.TransportError, httpx.DecodingError) as error:
             problem = f"{type(error).__name__}: {error or 'no detail'}"
         else:
-            if response.status_code not in TRANSIENT_STATUSES:
+            if response.is_redirect:
+                raise refused_redirect(response, service)
+            if response.status_code in TRANSIENT_STATUSES:
+                problem = f"HTTP {response.status_code}"
+            elif (problem := unreadable(response, service)) is None:
                 return response
-            problem = f"HTTP {response.status_code}"
         attempt += 1
         pause = policy.delay(attempt - 1, response)
         if attempt == policy.attempts or waited + pause > policy.budget:
@@ -107,17 +117,41 @@ def send(
                 status=response.status_code if response is not None else None,
                 request_id=response.headers.get("request-id") if response is not None else None,
             )
-        log.warning(
-            "%s %s %s: %s; retry %d in %.1f s",
-            service,
-            request.method,
-            request.url.path,
-            problem,
-            attempt,
-            pause,
-        )
+        what = f"{service} {request.method} {request.url.path}"
+        log.warning("%s: %s; retry %d in %.1f s", what, problem, attempt, pause)
         time.sleep(pause)
         waited += pause
+
+
+def refused_redirect(response: httpx.Response, service: str) -> RemoteError:
+    target = urlsplit(response.headers.get("Location", "")).netloc or "nowhere"
+    return RemoteError(
+        f"{service} answered {response.status_code} redirecting to {target!r}; redirects are "
+        f"not followed, so credentials never leave the {service} host. Check that the "
+        f"{service} URL setting is the service's own host, not an address that forwards to it.",
+        status=response.status_code,
+        request_id=response.headers.get("request-id"),
+    )
+
+
+def unreadable(response: httpx.Response, service: str) -> str | None:
+    """Why a success answer's body cannot be used, or None; the parsed body is kept."""
+    if not 200 <= response.status_code < 300 or not response.content:
+        return None
+    try:
+        response.extensions[PARSED] = orjson.loads(response.content)
+    except orjson.JSONDecodeError as error:
+        return not_json(response, service, error)
+    return None
+
+
+def not_json(response: httpx.Response, service: str, error: Exception) -> str:
+    kind = response.headers.get("Content-Type", "no content type")
+    snippet = response.content[:120].decode("utf-8", "replace").replace("\n", " ")
+    return (
+        f"{service} answered HTTP {response.status_code} with a body that is not JSON "
+        f"({kind}, {len(response.content)} bytes: {snippet!r}): {error}"
+    )
 
 
 DEFAULT_RETRY = RetryPolicy()
@@ -125,14 +159,13 @@ DEFAULT_RETRY = RetryPolicy()
 
 def json_body(response: httpx.Response, service: str):
     """The parsed JSON body, or a clear error when a proxy or broken server sent something else."""
+    if PARSED in response.extensions:
+        return response.extensions[PARSED]
     try:
         return orjson.loads(response.content)
     except orjson.JSONDecodeError as error:
-        kind = response.headers.get("Content-Type", "no content type")
-        snippet = response.text[:120].replace("\n", " ")
         raise RemoteError(
-            f"{service} answered HTTP {response.status_code} with a body that is not JSON "
-            f"({kind}, {len(response.content)} bytes: {snippet!r}): {error}",
+            not_json(response, service, error),
             status=response.status_code,
             request_id=response.headers.get("request-id"),
         ) from error

@@ -8,12 +8,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from intune_pipeline.sandbox.entra_protocol import aad_error
+from intune_pipeline.sandbox.fault_answers import buffered, hostile, mangled
 from intune_pipeline.sandbox.faults import Faults
 from intune_pipeline.sandbox.web import json_response, read_json, utc_now
 
 # (status, request, Retry-After value) -> the service's own answer
 Answer = Callable[[int, Request, str], Response]
-STATUS = {"throttled": 429, "errors": 503}
+STATUS = {"throttled": 429, "errors": 503}  # the others: see fault_answers
 DISCONNECT_TIMEOUT = 5.0
 
 
@@ -36,11 +37,21 @@ class FaultMiddleware:
             await self.app(scope, receive, send)
             return
         fault, slow, delay = self.faults.decide()
+        kind = self.faults.malformed_kind() if fault == "malformed" else None
         scope["sandbox.faults"] = [name for name in (fault, slow and "slow") if name]
         if delay:
             await asyncio.sleep(delay)
         if fault == "resets":
             await self.reset(scope, receive)
+        elif fault == "malformed":
+            await self.respond(send, *mangled(kind, *await buffered(self.app, scope, receive)))
+        elif fault == "hostile":
+            # A read is answered by the app first, so its page's nextLink can be turned; a
+            # write is not applied: the redirect alone stands for a hijacked address.
+            answer = (200, [], b"")
+            if scope["method"] == "GET":
+                answer = await buffered(self.app, scope, receive)
+            await self.respond(send, *hostile(scope, *answer))
         elif fault:
             retry_after = f"{self.faults.settings.retry_after:.6f}".rstrip("0").rstrip(".")
             response = self.answer(STATUS[fault], Request(scope), retry_after)
@@ -48,6 +59,11 @@ class FaultMiddleware:
             await response(scope, receive, send)
         else:
             await self.app(scope, receive, send)
+
+    @staticmethod
+    async def respond(send, status: int, headers: list, body: bytes) -> None:
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
 
     async def reset(self, scope, receive) -> None:
         """Drop the connection: the client sees a reset, never a status."""

@@ -1,7 +1,10 @@
 """Injected failures per server: throttling, server errors, dropped connections and delays.
 
-Every request outside ``/_sandbox/`` gets its fate from a seeded generator when it arrives, before
-the app sees it, so a faulted request changes nothing and the same seed replays the same faults.
+Every request outside ``/_sandbox/`` gets its fate from a seeded generator when it arrives, so the
+same seed replays the same faults. Throttling, errors and resets happen before the app sees the
+request, so they change nothing. A malformed answer comes after the app did its work (a proxy
+that mangles the answer), so a client that retries it must not apply anything twice; a hostile
+answer points the client at another host, which it must refuse.
 """
 
 import math
@@ -9,9 +12,19 @@ import random
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
 
-RATES = ("throttle_rate", "error_rate", "reset_rate", "slow_rate")
+RATES = ("throttle_rate", "error_rate", "reset_rate", "malformed_rate", "hostile_rate", "slow_rate")
+# Each request gets at most one of these faults, in this order of the draw.
+FAULT_RATES = {
+    "throttled": "throttle_rate",
+    "errors": "error_rate",
+    "resets": "reset_rate",
+    "malformed": "malformed_rate",
+    "hostile": "hostile_rate",
+}
 MAX_SECONDS = {"retry_after": 3600, "latency": 60, "slow_seconds": 600}
-COUNTS = ("requests", "throttled", "errors", "resets", "slow")
+COUNTS = ("requests", "throttled", "errors", "resets", "malformed", "hostile", "slow")
+# What a malformed answer is, in turn: a proxy's HTML page, invalid JSON, a truncated body.
+MALFORMED_KINDS = ("html", "invalid_json", "truncated")
 
 
 @dataclass(frozen=True)
@@ -22,6 +35,8 @@ class FaultSettings:
     retry_after: float = 1.0
     error_rate: float = 0.0  # answered 503 with Retry-After
     reset_rate: float = 0.0  # connection dropped without an answer
+    malformed_rate: float = 0.0  # the app's answer, mangled (see MALFORMED_KINDS)
+    hostile_rate: float = 0.0  # a redirect, or an @odata.nextLink, to another host
     latency: float = 0.0  # added to every request
     slow_rate: float = 0.0  # delayed slow_seconds more
     slow_seconds: float = 10.0
@@ -36,8 +51,8 @@ class FaultSettings:
                 raise ValueError(f"unknown setting {key!r}; use {', '.join(known)}")
             changes[key] = checked(key, raw)
         settings = replace(self, **changes)
-        if settings.throttle_rate + settings.error_rate + settings.reset_rate > 1:
-            raise ValueError("throttle_rate + error_rate + reset_rate may not exceed 1")
+        if sum(getattr(settings, rate) for rate in FAULT_RATES.values()) > 1:
+            raise ValueError(f"{' + '.join(FAULT_RATES.values())} may not exceed 1")
         return settings
 
 
@@ -91,16 +106,13 @@ class Faults:
             self._random = random.Random(self.settings.seed)
 
     def decide(self) -> tuple[str | None, bool, float]:
-        """The next request's fault ("throttled", "errors", "resets" or None), slow?, delay."""
+        """The next request's fault (a key of FAULT_RATES, or None), slow?, delay."""
         settings = self.settings
         draw, slow_draw = self._random.random(), self._random.random()  # always two: replayable
         self.counts["requests"] += 1
         fault = None
-        for name, rate in (
-            ("throttled", settings.throttle_rate),
-            ("errors", settings.error_rate),
-            ("resets", settings.reset_rate),
-        ):
+        for name, setting in FAULT_RATES.items():
+            rate = getattr(settings, setting)
             if draw < rate:
                 fault = name
                 self.counts[name] += 1
@@ -109,6 +121,10 @@ class Faults:
         slow = slow_draw < settings.slow_rate
         self.counts["slow"] += slow
         return fault, slow, settings.latency + (settings.slow_seconds if slow else 0.0)
+
+    def malformed_kind(self) -> str:
+        """The kind of the malformed answer just counted: each kind in turn."""
+        return MALFORMED_KINDS[(self.counts["malformed"] - 1) % len(MALFORMED_KINDS)]
 
     def report(self) -> dict:
         return {"settings": asdict(self.settings), "counts": dict(self.counts)}

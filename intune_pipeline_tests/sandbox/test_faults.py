@@ -43,6 +43,8 @@ def test_full_throttling_answers_every_graph_call_429_in_graphs_shape(sandbox, h
         "throttled": 5,
         "errors": 0,
         "resets": 0,
+        "malformed": 0,
+        "hostile": 0,
         "slow": 0,
     }
 
