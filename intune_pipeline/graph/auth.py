@@ -7,6 +7,7 @@ import httpx
 import msal
 
 from intune_pipeline.errors import ConfigError, Labels, RemoteError
+from intune_pipeline.http import DEFAULT_RETRY, RetryPolicy, send
 
 # What to do in Entra for each error msal reports; {parameter} is replaced by its setting's label.
 ADVICE = {
@@ -102,22 +103,28 @@ class GraphCredentials:
 
 
 class MsalHttp:
-    """The httpx client as msal's http_client.
+    """The httpx client as msal's http_client, with the pipeline's retries and redirect refusal.
 
-    msal passes the signed client assertion as bytes, which httpx would send as the text
-    "b'...'"; the form values are decoded first.
+    Entra throttles and fails like any service, and tokens are renewed all through a long run,
+    so its answers get the same retries as Graph's. msal passes the signed client assertion as
+    bytes, which httpx would send as the text "b'...'"; the form values are decoded first.
     """
 
-    def __init__(self, http: httpx.Client):
+    def __init__(self, http: httpx.Client, retry: RetryPolicy = DEFAULT_RETRY):
         self._http = http
+        self._retry = retry
 
     def post(self, url, params=None, data=None, headers=None, **kwargs):
         if isinstance(data, dict):
             data = {k: v.decode() if isinstance(v, bytes) else v for k, v in data.items()}
-        return self._http.post(url, params=params, data=data, headers=headers, **kwargs)
+        return self._send("POST", url, params=params, data=data, headers=headers, **kwargs)
 
     def get(self, url, params=None, headers=None, **kwargs):
-        return self._http.get(url, params=params, headers=headers, **kwargs)
+        return self._send("GET", url, params=params, headers=headers, **kwargs)
+
+    def _send(self, method: str, url: str, **kwargs) -> httpx.Response:
+        request = self._http.build_request(method, url, **kwargs)
+        return send(self._http, request, "Entra", self._retry)
 
     def close(self) -> None:
         """The httpx client belongs to the caller, who closes it."""
