@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 USERS ?= 1000
 SEED ?= 1
 
-.PHONY: run test sync suggest-mappings lint format setup clean
+.PHONY: run test sync check suggest-mappings lint format setup clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,9 @@ run: setup ## the sandbox (unless real credentials are set) and Dagster on http:
 
 sync: setup ## one headless sync run of the whole asset graph, with a summary
 	$(BIN)/python -m intune_pipeline sync --users $(USERS) --seed $(SEED)
+
+check: setup ## try each integration's credentials and permissions; says what is missing
+	$(BIN)/python -m intune_pipeline check --users $(USERS) --seed $(SEED)
 
 suggest-mappings: setup ## YAML mappings for the Oomnitza fields not mapped yet, matched by label
 	@$(BIN)/python -m intune_pipeline suggest-mappings --users $(USERS) --seed $(SEED)

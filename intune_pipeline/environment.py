@@ -5,11 +5,13 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 from dotenv import dotenv_values
 
 from intune_pipeline.errors import ConfigError
+from intune_pipeline.settings import SETTINGS_VARIABLE, settings_path
 
 # A real tenant is configured when all of these and one Entra credential are set; none of
 # them set means the local sandbox.
@@ -90,3 +92,23 @@ class SandboxProcess:
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait()
+
+
+def connect(args, stack: ExitStack, project: Path) -> tuple[dict[str, str], bool]:
+    """The settings to run with, starting a sandbox for the command's lifetime when none are set."""
+    settings = configured_settings(project)
+    sandbox = uses_sandbox(settings)
+    if sandbox:
+        print(
+            f"No real credentials configured: starting the local sandbox with {args.users} "
+            f"generated users (seed {args.seed})."
+        )
+        process = stack.enter_context(
+            SandboxProcess(
+                project / ".sandbox", users=args.users, seed=args.seed, prefill=args.prefill
+            )
+        )
+        settings.update(process.settings)
+    settings["DAGSTER_HOME"] = str(dagster_home(project))
+    settings.setdefault(SETTINGS_VARIABLE, str(settings_path(project).resolve()))
+    return settings, sandbox

@@ -14,7 +14,14 @@ import httpx
 import psutil
 
 PROJECT = Path(__file__).resolve().parents[1]
-ASSETS = {"graph_users_raw", "graph_users", "oomnitza_users", "oomnitza_load"}
+ASSETS = {
+    "graph_users_raw",
+    "graph_users",
+    "oomnitza_users",
+    "oomnitza_users_current",
+    "oomnitza_sync_plan",
+    "oomnitza_load",
+}
 
 
 def project_copy(tmp_path: Path) -> Path:
@@ -113,7 +120,12 @@ def test_run_shows_the_graph_and_a_completed_first_sync_and_stops_on_ctrl_c(tmp_
         }
         assert set(nodes) == ASSETS
         assert nodes["graph_users"] == {"graph_users_raw"}
-        assert nodes["oomnitza_load"] == {"oomnitza_users"}
+        assert nodes["oomnitza_sync_plan"] == {
+            "oomnitza_users",
+            "oomnitza_users_current",
+            "graph_users_raw",
+        }
+        assert nodes["oomnitza_load"] == {"oomnitza_sync_plan"}
         children = family.children(recursive=True)
     finally:
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
