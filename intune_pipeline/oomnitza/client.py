@@ -1,6 +1,7 @@
 """Calls to the Oomnitza API v3, authenticated with the Authorization2 header."""
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import orjson
@@ -9,6 +10,8 @@ from intune_pipeline.errors import Labels, RemoteError
 from intune_pipeline.http import DEFAULT_RETRY, RetryPolicy, json_body, send
 
 USERS_PAGE_SIZE = 1000
+# Pages read at once: enough to overlap round trips of ~100 ms, few enough for Oomnitza.
+USERS_READ_CONCURRENCY = 8
 
 
 class OomnitzaClient:
@@ -68,20 +71,41 @@ class OomnitzaClient:
         """The JSON answer to a POST or PATCH of body to /api/v3{path}."""
         return json_body(self._call(method, path, body=body), "Oomnitza")
 
-    def list_users(self, page_size: int = USERS_PAGE_SIZE) -> Iterator[list[dict]]:
-        """Yield every page of the users Oomnitza holds."""
-        skip = 0
-        while True:
-            response = self._call("GET", "/users", params={"limit": page_size, "skip": skip})
-            page = json_body(response, "Oomnitza")
-            if not isinstance(page, list):
-                raise RemoteError("Oomnitza answered GET /api/v3/users with something not a list")
+    def list_users(
+        self, page_size: int = USERS_PAGE_SIZE, concurrency: int = USERS_READ_CONCURRENCY
+    ) -> Iterator[list[dict]]:
+        """Yield every page of the users Oomnitza holds, in order.
+
+        The first page tells how many there are; the pages after it are read concurrently, so
+        a large instance costs a few round trips rather than one per page.
+        """
+        page, total = self._users_page(0, page_size)
+        skip = len(page)
+        if page:
+            yield page
+        if page and skip < total:
+            skips = range(skip, total, page_size)
+            with ThreadPoolExecutor(concurrency, thread_name_prefix="oomnitza-read") as pool:
+                pages = pool.map(lambda at: self._users_page(at, page_size), skips)
+                for at, answer in zip(skips, pages, strict=True):
+                    page, total = answer  # the count as of the last page, read on below
+                    if not page:
+                        return
+                    yield page
+                    skip = at + len(page)
+        while page and skip < total:  # users added while the pages were read
+            page, total = self._users_page(skip, page_size)
             if page:
                 yield page
             skip += len(page)
-            total = int(response.headers.get("x-total-count", skip))
-            if not page or skip >= total:
-                return
+
+    def _users_page(self, skip: int, page_size: int) -> tuple[list[dict], int]:
+        """The page of users from skip on, and how many users there are (as far as known)."""
+        response = self._call("GET", "/users", params={"limit": page_size, "skip": skip})
+        page = json_body(response, "Oomnitza")
+        if not isinstance(page, list):
+            raise RemoteError("Oomnitza answered GET /api/v3/users with something not a list")
+        return page, int(response.headers.get("x-total-count", skip + len(page)))
 
     def portion_state(self, portion: str) -> dict:
         return json_body(self._call("GET", f"/bulk/{portion}"), "Oomnitza")

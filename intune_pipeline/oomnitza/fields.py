@@ -1,5 +1,6 @@
 """Oomnitza user fields: REST names and the internal ids that bulk records are keyed by."""
 
+import numpy as np
 import pandas as pd
 
 from intune_pipeline.users.schemas import is_custom_field
@@ -34,8 +35,15 @@ def bulk_records(users: pd.DataFrame, custom_field_ids: dict[str, str]) -> list[
     unknown = [c for c in users.columns if c not in ids and not is_custom_field(c)]
     if unknown:
         raise ValueError(f"no Oomnitza field id for {unknown}")
-    renamed = users.rename(columns=ids)
+    keys = [ids.get(column, column) for column in users.columns]
+    # Column by column rather than to_dict("records"), which boxes every value on its own.
+    columns = [[plain(value) for value in users[c].to_numpy(dtype=object)] for c in users]
     return [
-        {key: value for key, value in record.items() if value is not None}
-        for record in renamed.to_dict("records")
+        {key: value for key, value in zip(keys, row, strict=True) if value is not None}
+        for row in zip(*columns, strict=True)
     ]
+
+
+def plain(value):
+    """A value as JSON takes it: numpy scalars as Python ones, as to_dict gives them."""
+    return value.item() if isinstance(value, np.generic) else value

@@ -83,8 +83,18 @@ def split_valid(
             ],
         }
     ).drop_duplicates(ignore_index=True)
-    valid = frame.drop(index=pd.unique(rows))
-    return model.validate(valid), rejections
+    # Every failing row is dropped (each of a shared value's holders too), so what is left
+    # passes: validating it again would only repeat the checks.
+    return frame.drop(index=pd.unique(rows)), rejections
+
+
+def present_text(value):
+    """Text stripped; blank text and missing values (None, NaN) as None; anything else as is."""
+    if value.__class__ is str:
+        return value.strip() or None
+    if value is None or isinstance(value, list | tuple | dict):
+        return value
+    return None if pd.isna(value) else value
 
 
 def tidy(raw: pd.DataFrame, extra: Sequence[str] = ()) -> pd.DataFrame:
@@ -92,10 +102,12 @@ def tidy(raw: pd.DataFrame, extra: Sequence[str] = ()) -> pd.DataFrame:
     columns = [*GRAPH_USER_PROPERTIES, *(c for c in extra if c not in GRAPH_USER_PROPERTIES)]
     frame = raw.reindex(columns=columns).astype(object)
     for column in columns:
-        if column == "businessPhones":
-            continue
-        texts = frame[column].map(lambda v: v.strip() if isinstance(v, str) else v)
-        frame[column] = texts.where(texts.notna() & (texts != ""), None)
+        if column != "businessPhones":
+            values = [
+                (v.strip() or None) if v.__class__ is str else present_text(v)
+                for v in frame[column].to_numpy()
+            ]
+            frame[column] = pd.Series(values, index=frame.index, dtype=object)
     frame["businessPhones"] = frame["businessPhones"].map(
         lambda v: [] if v is None or (isinstance(v, float) and pd.isna(v)) else v
     )

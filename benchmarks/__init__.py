@@ -1,0 +1,1 @@
+"""`make bench`: the sync measured end to end against the sandbox, beside the network's floor."""

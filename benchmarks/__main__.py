@@ -1,0 +1,106 @@
+"""`python -m benchmarks`: the benchmark table of `make bench` (see benchmarks/RESULTS.md).
+
+Each run gets a fresh sandbox in a process of its own. The pipeline runs the real sync job
+(benchmarks.sync_run) in a child process, so its peak RSS is its own; the floor
+(benchmarks.floor) runs against a second fresh sandbox of the same tenant, since the pipeline's
+run leaves the first one full.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from benchmarks.report import row, table
+from benchmarks.sandbox_process import BenchSandbox
+from intune_pipeline.oomnitza.client import USERS_READ_CONCURRENCY
+from intune_pipeline.settings import Integration
+
+PROJECT = Path(__file__).resolve().parent.parent
+LATENCY = {"graph_latency": 0.15, "oomnitza_latency": 0.1}  # seconds per request
+CHANGED_SHARE = 0.01  # users retitled in Entra before the incremental run
+
+
+def child(module: str, env: dict, *args: str) -> dict:
+    """Run a benchmark module in a child process; its one line of JSON."""
+    done = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        env={**os.environ, **env},
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        raise RuntimeError(f"{module} printed no result:\n{done.stderr[-3000:]}")
+    return json.loads(lines[-1])
+
+
+def pipeline_env(sandbox: BenchSandbox, home: Path) -> dict:
+    if not home.exists():
+        home.mkdir(parents=True)
+        (home / "dagster.yaml").symlink_to(PROJECT / "dagster.yaml")
+    settings = str(PROJECT / "integrations.yaml")
+    return {**sandbox.env, "DAGSTER_HOME": str(home), "INTUNE_PIPELINE_SETTINGS": settings}
+
+
+def floor(work: Path, users: int, latency: dict) -> dict:
+    defaults = Integration.model_fields
+    args = [str(defaults[name].default) for name in ("batch_size", "concurrency")]
+    with BenchSandbox(work / "floor", users, **latency) as sandbox:
+        return child("benchmarks.floor", sandbox.env, *args, str(USERS_READ_CONCURRENCY))
+
+
+def measure(work: Path, users: int, latency: dict, incremental: bool) -> list[list]:
+    """Rows for a full sync of users (and the incremental one after it), beside the floor."""
+    label = "latency" if latency else "full"
+    rows = []
+    with BenchSandbox(work / "sandbox", users, **latency) as sandbox:
+        env = pipeline_env(sandbox, work / "home")
+        full = child("benchmarks.sync_run", env)
+        if incremental:
+            changed = sandbox.retitle(round(users * CHANGED_SHARE))
+            delta = child("benchmarks.sync_run", env)
+    floor_run = floor(work, users, latency)
+    rows.append(row(label, users, full, floor_run))
+    if incremental:
+        share = delta["run_seconds"] / full["run_seconds"]
+        rows.append(row(f"delta, {changed:,} changed ({share:.1%} of full)", users, delta, None))
+    print(f"  {users:,} users, {label}: {full['run_seconds']:.2f} s", file=sys.stderr)
+    return rows
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--sizes", default="1000,10000,100000", help="full syncs, no latency")
+    parser.add_argument("--latency-sizes", default="10000,100000", help="full syncs, latency")
+    parser.add_argument("--delta-size", type=int, default=100_000, help="incremental run")
+    parser.add_argument("--out", type=Path, help="also write the table to this file")
+    args = parser.parse_args(argv)
+    sizes = [int(n) for n in args.sizes.split(",") if n]
+    latency_sizes = [int(n) for n in args.latency_sizes.split(",") if n]
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="intune-bench-") as work:
+        for n, users in enumerate(sizes):
+            rows += measure(Path(work) / f"full-{n}", users, {}, users == args.delta_size)
+        for n, users in enumerate(latency_sizes):
+            rows += measure(Path(work) / f"latency-{n}", users, LATENCY, False)
+    notes = [
+        "wall s: the Dagster run, start to finish (execute_in_process); stage columns: seconds",
+        "of each step from the run's event log (plan includes reading Oomnitza's users); checks:",
+        "the asset-check steps but reconciliation; Dagster: wall minus every step, its own cost.",
+        f"latency rows: {LATENCY['graph_latency'] * 1000:.0f} ms per Graph request, "
+        f"{LATENCY['oomnitza_latency'] * 1000:.0f} ms per Oomnitza request, added by the sandbox.",
+    ]
+    text = table(rows, notes)
+    print(text)
+    if args.out:
+        args.out.write_text(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""The floor: only the network work a full sync cannot avoid, as a bare script.
+
+`python -m benchmarks.floor BATCH_SIZE CONCURRENCY READ_CONCURRENCY`, with the sandbox's
+settings in the environment: read every Graph page, read Oomnitza's users (pages read
+concurrently), post every record in bulk batches (concurrency at a time), finalize, wait for
+the outcome, read the users back. The same network strategy as the pipeline's. No validation,
+mapping, plan or Dagster. Prints one JSON object of seconds per phase.
+"""
+
+import json
+import os
+import resource
+import sys
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import orjson
+
+SELECT = "id,userPrincipalName,mail,givenName,surname,displayName,jobTitle,officeLocation"
+SELECT += ",mobilePhone,businessPhones"
+PAGE = 1000  # Oomnitza's largest page of users
+
+
+def graph_users(http: httpx.Client, env: dict) -> list[dict]:
+    token = http.post(
+        f"{env['ENTRA_LOGIN_URL']}/{env['ENTRA_TENANT_ID']}/oauth2/v2.0/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": env["ENTRA_CLIENT_ID"],
+            "client_secret": env["ENTRA_CLIENT_SECRET"],
+            "scope": f"{env['GRAPH_URL']}/.default",
+        },
+    ).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    url, params, users = f"{env['GRAPH_URL']}/v1.0/users", {"$select": SELECT, "$top": 999}, []
+    while url:
+        body = orjson.loads(http.get(url, params=params, headers=headers).content)
+        users += body["value"]
+        url, params = body.get("@odata.nextLink"), None
+    return users
+
+
+def oomnitza_users(http: httpx.Client, base: str, headers: dict, pool) -> list[dict]:
+    """The first page says how many there are; the other pages are read concurrently."""
+
+    def page(skip: int) -> httpx.Response:
+        return http.get(f"{base}/users", params={"limit": PAGE, "skip": skip}, headers=headers)
+
+    first = page(0)
+    total = int(first.headers.get("x-total-count", 0))
+    rest = pool.map(page, range(PAGE, total, PAGE))
+    return [user for answer in (first, *rest) for user in orjson.loads(answer.content)]
+
+
+def record(user: dict, field: str) -> dict:
+    """The bulk record of a Graph user, the least a sync must send."""
+    values = {
+        "USER": user["userPrincipalName"],
+        "EMAIL": user["mail"].lower(),
+        "FIRST_NAME": user["givenName"],
+        "LAST_NAME": user["surname"],
+        "FULL_NAME": user["displayName"],
+        "POSITION": user["jobTitle"],
+        "ADDRESS": user["officeLocation"],
+        "PHONE": user["mobilePhone"] or (user["businessPhones"] or [None])[0],
+        "PERMISSIONS_ID": 25,
+        field: user["id"],
+    }
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def main(batch_size: int, concurrency: int, read_concurrency: int) -> int:
+    env = os.environ
+    base = f"{env['OOMNITZA_URL']}/api/v3"
+    headers = {"Authorization2": env["OOMNITZA_API_TOKEN"], "Content-Type": "application/json"}
+    limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
+    http = httpx.Client(verify=env["INTUNE_PIPELINE_CA_BUNDLE"], timeout=120, limits=limits)
+    pool = ThreadPoolExecutor(read_concurrency)
+    marks = [("start", time.monotonic())]
+    users = graph_users(http, env)
+    marks.append(("graph", time.monotonic()))
+    oomnitza_users(http, base, headers, pool)
+    marks.append(("oomnitza_read", time.monotonic()))
+    field = env["OOMNITZA_INTUNE_USER_ID_FIELD"]
+    records = [record(user, field) for user in users if user["mail"]]
+    portion = str(uuid.uuid4())
+    options = {"portion": portion, "data_type": "users", "sync_field": ["EMAIL"]}
+    options["connector_name"] = "floor"
+
+    def post(start: int) -> None:
+        batch = {**options, "records": records[start : start + batch_size]}
+        http.post(f"{base}/bulk", content=orjson.dumps(batch), headers=headers)
+
+    with ThreadPoolExecutor(concurrency) as posters:
+        list(posters.map(post, range(0, len(records), batch_size)))
+    http.post(f"{base}/bulk/{portion}/finalize", content=b"{}", headers=headers)
+    while http.get(f"{base}/connector_run_logs/{portion}", headers=headers).json().get(
+        "status"
+    ) in ("in progress", None):
+        time.sleep(0.05)
+    marks.append(("load", time.monotonic()))
+    oomnitza_users(http, base, headers, pool)
+    marks.append(("read_back", time.monotonic()))
+    phases = {name: round(t - marks[i][1], 3) for i, (name, t) in enumerate(marks[1:])}
+    print(
+        json.dumps(
+            {
+                "seconds": round(marks[-1][1] - marks[0][1], 3),
+                "phases": phases,
+                "sent": len(records),
+                "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            }
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*map(int, sys.argv[1:4])))

@@ -1,0 +1,58 @@
+"""The benchmark's table: one row per measured run, every figure from this run."""
+
+import platform
+from datetime import UTC, datetime
+
+import psutil
+from tabulate import tabulate
+
+# Table column: the steps of the sync job it adds up (step keys without the integration).
+STAGES = {
+    "graph read": ["graph_users_raw"],
+    "validation": ["graph_users"],
+    "mapping": ["oomnitza_users"],
+    "plan": ["oomnitza_users_current", "oomnitza_sync_plan"],
+    "load": ["oomnitza_load"],
+    "reconcile": ["oomnitza_load_planned_changes_applied"],
+}
+HEADERS = ["run", "users", "wall s", "users/s", "floor s", "x floor", "peak RSS MiB"]
+HEADERS += [*STAGES, "checks", "Dagster", "sent"]
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    memory = psutil.virtual_memory().total / 2**30
+    return (
+        f"{platform.node()}: {psutil.cpu_count()} cores ({cpu}), {memory:.0f} GiB, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
+
+
+def row(name: str, users: int, run: dict, floor: dict | None) -> list:
+    """One table row; run is benchmarks.sync_run's report, floor benchmarks.floor's."""
+    steps = dict(run["steps"])
+    stages = [round(sum(steps.pop(s, 0) for s in keys), 2) for keys in STAGES.values()]
+    checks = round(sum(steps.values()), 2)
+    wall = run["run_seconds"]
+    dagster = round(wall - sum(stages) - checks, 2)
+    ratio = f"{wall / floor['seconds']:.2f}" if floor else ""
+    return [
+        name if run["success"] else f"{name} (FAILED)",
+        f"{users:,}",
+        f"{wall:.2f}",
+        f"{users / wall:,.0f}",
+        f"{floor['seconds']:.2f}" if floor else "",
+        ratio,
+        f"{run['peak_rss_mib']:.0f}",
+        *stages,
+        checks,
+        dagster,
+        f"{run['sent']:,}",
+    ]
+
+
+def table(rows: list[list], notes: list[str]) -> str:
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [f"Benchmark of {stamp} on {machine()}", ""]
+    lines.append(tabulate(rows, headers=HEADERS, tablefmt="github", disable_numparse=True))
+    return "\n".join([*lines, "", *notes])
