@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 USERS ?= 1000
 SEED ?= 1
 
-.PHONY: run test sync check suggest-mappings lint format setup clean
+.PHONY: run test sync check suggest-mappings lint format setup clean bench bench-million
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,17 @@ test: setup ## every test, over real HTTPS against the sandbox
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# The profilers of the bench extra come with the benchmark only.
+$(VENV)/.bench-installed: $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,bench]'
+	touch $@
+
+bench: $(VENV)/.bench-installed ## the benchmark table of benchmarks/RESULTS.md (about 5 minutes)
+	$(BIN)/python -m benchmarks
+
+bench-million: $(VENV)/.bench-installed ## a full sync of 1,000,000 users (opt-in: several minutes)
+	$(BIN)/python -m benchmarks --sizes 1000000 --latency-sizes '' --delta-size 0
 
 lint: setup
 	$(BIN)/ruff check .
