@@ -2,11 +2,12 @@
 targets of those names do."""
 
 import argparse
+import os
 import signal
 import subprocess
 import sys
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from pathlib import Path
 
 import httpx
@@ -39,6 +40,9 @@ def run(args) -> int:
             # Started in DAGSTER_HOME, where dagster.yaml is, so Dagster does not warn that the
             # project root's copy is unused.
             cwd=settings["DAGSTER_HOME"],
+            # A process group of its own, so stop() reaches the webserver, daemon and code
+            # servers it starts, however this process is told to end.
+            start_new_session=True,
         )
         stack.callback(stop, dagster)
         url = f"http://127.0.0.1:{args.port}"
@@ -77,12 +81,19 @@ def launch_first_sync(port: int, url: str, job: str) -> None:
 
 
 def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    """Stop dagster dev and everything it started: Ctrl-C first (it shuts down cleanly on
+    SIGINT, not on SIGTERM), then SIGKILL for whatever is left of its process group."""
+    group = process.pid
+    try:
+        os.killpg(group, signal.SIGINT)
+        process.wait(timeout=30)
+    except ProcessLookupError:
+        return
+    except subprocess.TimeoutExpired:
+        pass
+    with suppress(ProcessLookupError):
+        os.killpg(group, signal.SIGKILL)
+    process.wait()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,6 +9,16 @@ from intune_pipeline.settings import Integration
 INTEGRATION_TAG = "intune_pipeline/integration"  # the run queue allows one run per value
 
 
+def integration_of(run: dg.DagsterRun) -> str | None:
+    """The integration a run belongs to: its tag, or the prefix of the assets it materializes
+    (a run launched from the UI's Materialize button carries no tag of ours)."""
+    if INTEGRATION_TAG in run.tags:
+        return run.tags[INTEGRATION_TAG]
+    prefixes = {key.path[0] for key in run.asset_selection or () if len(key.path) > 1}
+    prefixes |= {key.asset_key.path[0] for key in run.asset_check_selection or ()}
+    return prefixes.pop() if len(prefixes) == 1 else None
+
+
 def sync_job_name(integration: str) -> str:
     return f"{integration}_sync"
 

@@ -4,7 +4,7 @@ import dagster as dg
 from dagster._core.events import DagsterEventType
 
 from intune_pipeline.alerts import Alert, run_link
-from intune_pipeline.defs.jobs import INTEGRATION_TAG
+from intune_pipeline.defs.jobs import integration_of
 
 OVERRUN = "Exceeded maximum runtime"  # how run monitoring words the failure of a run it stopped
 FAILURE_RATE = "The failure_rate guard"  # how the load words a stop by the failure-rate guard
@@ -22,7 +22,7 @@ def failure_alert(
     instance: dg.DagsterInstance, run: dg.DagsterRun, run_message: str, ui_url: str
 ) -> Alert:
     """A blocked guard, an overrun, or the first failed step, in that order of interest."""
-    integration, link = run.tags[INTEGRATION_TAG], run_link(ui_url, run.run_id)
+    integration, link = integration_of(run), run_link(ui_url, run.run_id)
     for event in instance.all_logs(run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION):
         check = event.dagster_event.event_specific_data
         if not check.passed and check.blocking:

@@ -1,12 +1,12 @@
 """One sensor for every integration's runs: a failed, overrun or guard-blocked run is told
-once to the contacts of the integration its intune_pipeline/integration tag names."""
+once to the contacts of the integration it belongs to (see jobs.integration_of)."""
 
 import dagster as dg
 from dagster._core.storage.tags import WILL_RETRY_TAG
 
 from intune_pipeline.defs.alerts.channels import has_contacts, send
 from intune_pipeline.defs.alerts.failures import failure_alert
-from intune_pipeline.defs.jobs import INTEGRATION_TAG
+from intune_pipeline.defs.jobs import integration_of
 from intune_pipeline.settings import Settings
 
 
@@ -23,7 +23,7 @@ def run_failure_alerts(settings: Settings) -> dg.SensorDefinition:
     def run_failure_alerts(context: dg.RunFailureSensorContext):
         """Tells an integration's contacts that a run failed, overran, or a guard blocked it."""
         run = context.dagster_run
-        integration = integrations.get(run.tags.get(INTEGRATION_TAG, ""))
+        integration = integrations.get(integration_of(run) or "")
         if integration is None:
             return dg.SkipReason(f"Run {run.run_id} belongs to no integration with contacts")
         if run.tags.get(WILL_RETRY_TAG) == "true":

@@ -55,6 +55,7 @@ def graph_assets(
     @dg.asset(
         key_prefix=[name],
         group_name=name,
+        pool=name,
         kinds={"azure", "pandas"},
         required_resource_keys={graph_key},
     )
@@ -101,6 +102,7 @@ def graph_assets(
     @dg.asset(
         key_prefix=[name],
         group_name=name,
+        pool=name,
         kinds={"pandas", "pandera"},
         dagster_type=GRAPH_USER_TYPE,
         metadata=GRAPH_USER_COLUMNS,

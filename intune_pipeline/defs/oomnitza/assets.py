@@ -33,6 +33,7 @@ def oomnitza_assets(
     @dg.asset(
         key_prefix=[name],
         group_name=name,
+        pool=name,
         kinds={"pandas", "pandera"},
         dagster_type=OOMNITZA_USER_TYPE,
         metadata=OOMNITZA_USER_COLUMNS,
@@ -69,6 +70,7 @@ def oomnitza_assets(
     @dg.asset(
         key_prefix=[name],
         group_name=name,
+        pool=name,
         kinds={"api"},
         ins={"oomnitza_sync_plan": dg.AssetIn(key_prefix=[name])},
         required_resource_keys={oomnitza_key, settings_key},

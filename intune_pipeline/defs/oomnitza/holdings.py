@@ -32,6 +32,7 @@ def holdings_asset(name: str, fields: Sequence[str]) -> dg.AssetsDefinition:
     @dg.asset(
         key_prefix=[name],
         group_name=name,
+        pool=name,
         kinds={"api", "pandas"},
         required_resource_keys={oomnitza_key, settings_key},
     )

@@ -57,6 +57,7 @@ def plan_asset(name: str, clear_when_blank: frozenset[str]) -> dg.AssetsDefiniti
     @dg.asset(
         key_prefix=[name],
         group_name=name,
+        pool=name,
         kinds={"pandas"},
         ins={
             "oomnitza_users": dg.AssetIn(key_prefix=[name]),

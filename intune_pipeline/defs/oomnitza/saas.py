@@ -21,6 +21,7 @@ def saas_asset(name: str, fields: Sequence[str]) -> dg.AssetsDefinition:
     @dg.asset(
         key_prefix=[name],
         group_name=name,
+        pool=name,
         kinds={"api"},
         ins={"oomnitza_sync_plan": dg.AssetIn(key_prefix=[name])},
         deps=[dg.AssetKey([name, "oomnitza_load"])],
