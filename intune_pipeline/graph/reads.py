@@ -84,7 +84,7 @@ def read_all(client, select, scope: UserScope, user_filter) -> UserRead:
     users = unique([user for page in pages for user in page])
     if scope.kind == "intune":
         owners = client.managed_device_owners()
-        users = [user for user in users if user["id"] in owners]
+        users = [user for user in users if user.get("id") in owners]
     return UserRead("full", users, link)
 
 
@@ -138,5 +138,17 @@ def group_memberships(client: GraphClient, groups: Sequence[str]) -> dict[str, l
     return memberships
 
 
-def unique(users: Iterable[dict]) -> list[dict]:
-    return list({user["id"]: user for user in users}.values())
+def unique(users: Iterable) -> list[dict]:
+    """Each user once. A replayed entry counts once; different entries under one id are all
+    kept, and validation rejects them as sharing it. An entry without a text id, or that is no
+    object at all, is kept (as an empty object) to be rejected with a reason, never fatal."""
+    by_id: dict[str, list[dict]] = {}
+    unidentified = []
+    for user in users:
+        if not isinstance(user, dict):
+            unidentified.append({})
+        elif not isinstance(user.get("id"), str):
+            unidentified.append(user)
+        elif user not in (same := by_id.setdefault(user["id"], [])):
+            same.append(user)
+    return [user for same in by_id.values() for user in same] + unidentified

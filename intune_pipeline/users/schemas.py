@@ -2,7 +2,9 @@
 
 import re
 
+import pandas as pd
 import pandera.pandas as pa
+from pandera import extensions
 from pandera.typing import Series
 
 from intune_pipeline.users import checks  # noqa: F401  (registers the text checks used below)
@@ -14,11 +16,37 @@ UPN = r"[^@\s]+@[^@\s]+"
 CUSTOM_FIELD_ID = r"[0-9a-f]{10}"
 
 
-def text(max_length: int, *, nullable: bool = True, pattern: str | None = None, **more):
-    """A text column: a length limit, no control characters, optionally a format."""
+@extensions.register_check_method()
+def dtype_text(series: pd.Series) -> pd.Series:
+    """Every value is text: an object column's dtype says nothing of what its values are.
+
+    Named dtype_... so that a failure reads "<field> is not text".
+    """
+    return pd.Series([isinstance(v, str) for v in series.to_numpy(dtype=object)], series.index)
+
+
+@extensions.register_check_method()
+def field_uniqueness_of_text(series: pd.Series) -> pd.Series:
+    """unique=True, except that a list or object value (not text) cannot crash it."""
+    keys = series.map(lambda v: v if isinstance(v, str) else repr(v))
+    return ~keys.duplicated(keep=False)
+
+
+def text(
+    max_length: int,
+    *,
+    nullable: bool = True,
+    pattern: str | None = None,
+    unique: bool = False,
+    **more,
+):
+    """A text column: text values, a length limit, no control characters, optionally a
+    format; unique ones are shared by no two rows."""
     if pattern:
         more["text_format"] = pattern
-    return pa.Field(nullable=nullable, text_length=max_length, printable=(), **more)
+    if unique:
+        more["field_uniqueness_of_text"] = ()
+    return pa.Field(nullable=nullable, dtype_text=(), text_length=max_length, printable=(), **more)
 
 
 class GraphUser(pa.DataFrameModel):

@@ -52,6 +52,12 @@ def shorten(value, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def identifier(value) -> str | None:
+    """A rejected user's id or name as shown: text as it is, anything else (a list, a number
+    from a broken payload) as readable text, so it can be shown, compared and stored."""
+    return value if value is None or isinstance(value, str) else (shorten(value) or None)
+
+
 def split_valid(
     frame: pd.DataFrame, model: type[pa.DataFrameModel], identity: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -73,8 +79,8 @@ def split_valid(
     rows = cases["index"].astype(int).to_numpy()
     rejections = pd.DataFrame(
         {
-            "id": identity.loc[rows, "id"].to_numpy(),
-            "userPrincipalName": identity.loc[rows, "userPrincipalName"].to_numpy(),
+            "id": [identifier(v) for v in identity.loc[rows, "id"]],
+            "userPrincipalName": [identifier(v) for v in identity.loc[rows, "userPrincipalName"]],
             "field": cases["column"].to_numpy(),
             "value": [shorten(v) for v in cases["failure_case"]],
             "reason": [
