@@ -1,10 +1,17 @@
 """The one Definitions object of the intune_pipeline code location."""
 
+import os
+
 import dagster as dg
 
 from intune_pipeline.defs.alerts.sensors import alert_defs
 from intune_pipeline.defs.integration import integration_defs
 from intune_pipeline.settings import Settings, load_settings, settings_path
+
+# Every process that loads the code location (the code server, each run worker, `make sync`)
+# writes people's data under DAGSTER_HOME: the frames passed between steps, run and event
+# storage. Whatever it creates is readable by its owner only, wherever DAGSTER_HOME is.
+os.umask(0o077)
 
 
 def build_defs(settings: Settings | None = None) -> dg.Definitions:
