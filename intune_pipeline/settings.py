@@ -230,9 +230,9 @@ class Integration(Section):
     blocks it."""
     delta_sensor: DeltaSensorSettings = DeltaSensorSettings()
     """Near-real-time syncs through Graph delta queries."""
-    batch_size: Annotated[int, Field(ge=1, le=10_000)] = 500
+    batch_size: Annotated[int, Field(ge=1, le=10_000)] = 1000
     """Records per bulk request to Oomnitza."""
-    concurrency: Annotated[int, Field(ge=1, le=16)] = 4
+    concurrency: Annotated[int, Field(ge=1, le=16)] = 8
     """Bulk requests in flight at once."""
 
     @field_validator("name")

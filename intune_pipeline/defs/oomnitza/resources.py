@@ -36,8 +36,8 @@ class IntegrationSettings(FromSettings):
     intune_user_id_field: str | None = None
     sync_keys: list[str] = ["email"]
     preference: str = "create_and_update"
-    batch_size: int = 500
-    concurrency: int = 4
+    batch_size: int = 1000
+    concurrency: int = 8
     max_rejected_share: float = 0.1
     record_types: str = "user"
     saas_application: str = "Microsoft Intune"
