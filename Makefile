@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 USERS ?= 1000
 SEED ?= 1
 
-.PHONY: run test sync check suggest-mappings lint format setup clean bench bench-million
+.PHONY: run test sync check suggest-mappings screenshots chromium lint format setup clean bench bench-million
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,14 @@ check: setup ## try each integration's credentials and permissions; says what is
 suggest-mappings: setup ## YAML mappings for the Oomnitza fields not mapped yet, matched by label
 	@$(BIN)/python -m intune_pipeline suggest-mappings --users $(USERS) --seed $(SEED)
 
-test: setup ## every test, over real HTTPS against the sandbox
+# The browser test drives Debian's chromium; installed where missing (CI runs as root).
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+screenshots: setup chromium ## the README's pictures of the UI, taken by the browser test
+	INTUNE_PIPELINE_SCREENSHOTS=docs/images $(BIN)/pytest -q intune_pipeline_tests/test_ui_browser.py
+
+test: setup chromium ## every test, over real HTTPS against the sandbox
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest

@@ -2,9 +2,7 @@
 
 import os
 import re
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,7 +11,16 @@ from pathlib import Path
 import httpx
 import psutil
 
-PROJECT = Path(__file__).resolve().parents[1]
+from intune_pipeline_tests.dagster_ui import (
+    PROJECT,
+    RUNS,
+    command,
+    free_port,
+    graphql,
+    project_copy,
+    without_credentials,
+)
+
 ASSETS = {
     "graph_users_raw",
     "graph_users",
@@ -22,23 +29,6 @@ ASSETS = {
     "oomnitza_sync_plan",
     "oomnitza_load",
 }
-
-
-def project_copy(tmp_path: Path) -> Path:
-    """A directory with the root files the commands read, so the test leaves the project alone."""
-    for name in ("dagster.yaml", "workspace.yaml", "integrations.yaml"):
-        shutil.copy(PROJECT / name, tmp_path / name)
-    return tmp_path
-
-
-def without_credentials() -> dict[str, str]:
-    """The environment without any of the project's settings, as on a newcomer's machine."""
-    ours = ("ENTRA_", "GRAPH_", "OOMNITZA_", "INTUNE_PIPELINE_", "DAGSTER_HOME")
-    return {name: value for name, value in os.environ.items() if not name.startswith(ours)}
-
-
-def command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "intune_pipeline", *args]
 
 
 def test_sync_prints_counts_that_add_up_and_match_oomnitza(tmp_path):
@@ -76,19 +66,6 @@ def test_sync_names_the_missing_settings_when_only_some_are_set(tmp_path):
     )
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def graphql(port: int, query: str) -> dict:
-    response = httpx.post(f"http://127.0.0.1:{port}/graphql", json={"query": query}, timeout=30)
-    response.raise_for_status()
-    return response.json()["data"]
-
-
-RUNS = "{ runsOrError { ... on Runs { results { runId jobName status } } } }"
 ASSET_NODES = "{ assetNodes { assetKey { path } dependencyKeys { path } } }"
 
 
