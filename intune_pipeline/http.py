@@ -100,6 +100,12 @@ def send(
         try:
             response = client.send(request)
         except (httpx.TransportError, httpx.DecodingError) as error:
+            if untrusted(error):
+                raise RemoteError(
+                    f"{service} at {request.url.host} presented a certificate that could not be "
+                    f"verified ({error}). Verification is always on: if a TLS-inspecting proxy "
+                    "or a private CA signs it, add that CA's PEM file to the ca_bundle setting."
+                ) from None  # the message says it all; alerts show the innermost error
             problem = f"{type(error).__name__}: {error or 'no detail'}"
         else:
             if response.is_redirect:
@@ -121,6 +127,15 @@ def send(
         log.warning("%s: %s; retry %d in %.1f s", what, problem, attempt, pause)
         time.sleep(pause)
         waited += pause
+
+
+def untrusted(error: BaseException) -> bool:
+    """A failed certificate check: it fails the same way every time, so it is not retried."""
+    while error is not None:
+        if isinstance(error, ssl.SSLCertVerificationError):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def refused_redirect(response: httpx.Response, service: str) -> RemoteError:
