@@ -25,6 +25,7 @@ from pydantic import (
 from intune_pipeline.errors import ConfigError
 from intune_pipeline.settings_mappings import custom_mappings
 from intune_pipeline.settings_sync import (
+    ADDRESS,
     AlertSettings,
     ContactSettings,
     DeactivationSettings,
@@ -354,6 +355,10 @@ def advice(error: dict) -> str:
         return "is required but missing"
     if error["type"] == "extra_forbidden":
         return "is not a setting; check its spelling and indentation"
+    if error["type"] == "string_pattern_mismatch" and error["ctx"]["pattern"] == ADDRESS:
+        return f"{error['input']!r} is not an e-mail address; give one such as ops@example.com"
+    if error["type"] == "bool_parsing":
+        return f"{error['input']!r} is not true or false"
     return error["msg"].removeprefix("Value error, ")
 
 
