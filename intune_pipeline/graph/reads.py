@@ -8,6 +8,7 @@ from intune_pipeline.errors import ConfigError, Labels, RemoteError
 from intune_pipeline.graph.client import GraphClient
 from intune_pipeline.graph.errors import DeltaExpired
 from intune_pipeline.graph.odata_filter import UserFilter
+from intune_pipeline.graph.segments import listed_users
 
 OUT_OF_SCOPE = "out of scope"  # a changed user that no longer matches the scope or filter
 
@@ -80,7 +81,7 @@ def read_all(client, select, scope: UserScope, user_filter) -> UserRead:
     if scope.kind == "group":
         pages = client.group_members(scope.group_id, select, user_filter)
     else:
-        pages = client.users(select, user_filter)
+        pages = [listed_users(client, select, user_filter)]
     users = unique([user for page in pages for user in page])
     if scope.kind == "intune":
         owners = client.managed_device_owners()
