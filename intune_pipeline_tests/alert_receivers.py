@@ -2,7 +2,6 @@
 HTTP server standing in for Teams and Slack incoming webhooks."""
 
 import json
-import socket
 import ssl
 import threading
 from email import message_from_bytes, policy
@@ -12,13 +11,9 @@ import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
+from intune_pipeline_tests.dagster_ui import free_port
+
 USER, PASSWORD = "alerts", "smtp-secret-4711"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Mailbox:
@@ -64,6 +59,20 @@ class SmtpServer:
 
     def __exit__(self, *_):
         self.controller.stop()
+
+
+def smtp_settings(smtp: "SmtpServer") -> dict:
+    """The alerts.smtp settings that reach this server, the password read from the environment
+    variable ALERT_SMTP_PASSWORD."""
+    return {
+        "host": "127.0.0.1",
+        "port": smtp.port,
+        "security": "starttls",
+        "username": USER,
+        "password": {"env": "ALERT_SMTP_PASSWORD"},
+        "sender": "intune-pipeline@example.com",
+        "ca_bundle": str(smtp.ca_file),
+    }
 
 
 class WebhookReceiver:

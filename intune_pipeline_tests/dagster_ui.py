@@ -14,6 +14,15 @@ from pathlib import Path
 import httpx
 
 PROJECT = Path(__file__).resolve().parents[1]
+# The assets of the example settings' one integration, in the order of the flow.
+ASSETS = [
+    "graph_users_raw",
+    "graph_users",
+    "oomnitza_users",
+    "oomnitza_users_current",
+    "oomnitza_sync_plan",
+    "oomnitza_load",
+]
 RUNS = "{ runsOrError { ... on Runs { results { runId jobName status startTime endTime } } } }"
 
 
@@ -63,6 +72,17 @@ def wait_for_runs(port: int, count: int, timeout: float = 180) -> list[dict]:
             return found
         time.sleep(1)
     raise AssertionError(f"runs did not finish in {timeout:.0f} s: {found}")
+
+
+def wait_for(condition, timeout: float, what: str):
+    """condition()'s first true value, asked every second."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        time.sleep(1)
+    raise AssertionError(f"no {what} within {timeout:.0f} s")
 
 
 @contextmanager

@@ -5,7 +5,12 @@ import pytest
 
 from intune_pipeline.definitions import build_defs
 from intune_pipeline.settings_sync import AlertSettings, ContactSettings, SmtpSettings
-from intune_pipeline_tests.alert_receivers import PASSWORD, USER, SmtpServer, WebhookReceiver
+from intune_pipeline_tests.alert_receivers import (
+    PASSWORD,
+    SmtpServer,
+    WebhookReceiver,
+    smtp_settings,
+)
 from intune_pipeline_tests.runs import INTEGRATION, example_settings
 
 UI = "http://dagster.example:3000"
@@ -30,17 +35,7 @@ def alerting_settings(smtp: SmtpServer, **changes):
         }
     )
     settings = example_settings(contacts=contacts, **changes)
-    server = SmtpSettings.model_validate(
-        {
-            "host": "127.0.0.1",
-            "port": smtp.port,
-            "security": "starttls",
-            "username": USER,
-            "password": {"env": "ALERT_SMTP_PASSWORD"},
-            "sender": "intune-pipeline@example.com",
-            "ca_bundle": str(smtp.ca_file),
-        }
-    )
+    server = SmtpSettings.model_validate(smtp_settings(smtp))
     return settings.model_copy(update={"alerts": AlertSettings(smtp=server, ui_url=UI)})
 
 

@@ -15,8 +15,13 @@ import yaml
 from dagster_graphql import DagsterGraphQLClient
 
 from intune_pipeline.sandbox import Sandbox, SandboxConfig
-from intune_pipeline_tests.alert_receivers import PASSWORD, USER, SmtpServer, WebhookReceiver
-from intune_pipeline_tests.test_commands import free_port, graphql, without_credentials
+from intune_pipeline_tests.alert_receivers import (
+    PASSWORD,
+    SmtpServer,
+    WebhookReceiver,
+    smtp_settings,
+)
+from intune_pipeline_tests.dagster_ui import free_port, graphql, wait_for, without_credentials
 
 PROJECT = Path(__file__).resolve().parents[1]
 JOB = "intune_users_sync"
@@ -32,15 +37,7 @@ def settings_file(tmp_path: Path, smtp: SmtpServer, ui_url: str) -> Path:
     }
     settings["alerts"] = {
         "ui_url": ui_url,
-        "smtp": {
-            "host": "127.0.0.1",
-            "port": smtp.port,
-            "security": "starttls",
-            "username": USER,
-            "password": {"env": "ALERT_SMTP_PASSWORD"},
-            "sender": "intune-pipeline@example.com",
-            "ca_bundle": str(smtp.ca_file),
-        },
+        "smtp": smtp_settings(smtp),
     }
     path = tmp_path / "integrations.yaml"
     path.write_text(yaml.safe_dump(settings))
@@ -101,16 +98,6 @@ def dagster_dev(tmp_path):
             _, alive = psutil.wait_procs(children, timeout=30)
             for leftover in alive:
                 leftover.kill()
-
-
-def wait_for(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(1)
-    raise AssertionError(f"no {what} within {timeout:.0f} s")
 
 
 def test_a_sync_succeeds_and_failed_and_overrun_runs_reach_the_contacts(dagster_dev):

@@ -6,7 +6,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pytest
 import yaml
 
 from intune_pipeline.defs.graph.cursor import delta_cursor
+from intune_pipeline_tests.dagster_ui import wait_for
 from intune_pipeline_tests.runs import INTEGRATION, sync
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -79,16 +79,6 @@ def stop(process: subprocess.Popen) -> None:
 
 def state(instance: dg.DagsterInstance, name: str):
     return next((s for s in instance.all_instigator_state() if s.name == name), None)
-
-
-def wait_for(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(1)
-    raise AssertionError(f"no {what} within {timeout:.0f} s")
 
 
 def test_history_delta_cursor_and_schedule_state_survive_a_daemon_restart(home, sandbox_env):

@@ -40,9 +40,7 @@ def test_an_unset_variable_names_the_setting_and_the_variable(sandbox_env, insta
     )
 
 
-def test_the_role_and_the_intune_id_field_name_their_settings(
-    sandbox_env, instance, monkeypatch
-):
+def test_the_role_and_the_intune_id_field_name_their_settings(sandbox_env, instance, monkeypatch):
     monkeypatch.setenv("CONTOSO_ROLE", "Employee")
     message = failure(sync(instance, role=Env(env="CONTOSO_ROLE")))
     assert message.startswith(

@@ -16,17 +16,9 @@ from dotenv import dotenv_values
 from playwright.sync_api import Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from intune_pipeline_tests.dagster_ui import make_run, project_copy, runs, wait_for_runs
+from intune_pipeline_tests.dagster_ui import ASSETS, make_run, project_copy, runs, wait_for_runs
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ASSETS = [
-    "graph_users_raw",
-    "graph_users",
-    "oomnitza_users",
-    "oomnitza_users_current",
-    "oomnitza_sync_plan",
-    "oomnitza_load",
-]
 
 
 @pytest.fixture(scope="module")

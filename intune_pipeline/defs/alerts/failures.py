@@ -5,6 +5,7 @@ from dagster._core.events import DagsterEventType
 
 from intune_pipeline.alerts import Alert, run_link
 from intune_pipeline.defs.jobs import integration_of
+from intune_pipeline.summary import root_cause
 
 OVERRUN = "Exceeded maximum runtime"  # how run monitoring words the failure of a run it stopped
 FAILURE_RATE = "The failure_rate guard"  # how the load words a stop by the failure-rate guard
@@ -83,10 +84,3 @@ def numbers(metadata) -> str:
             continue
         shown.append(f"{key} {round(item, 4) if isinstance(item, float) else item}")
     return ", ".join(shown)
-
-
-def root_cause(error):
-    """The innermost error: Dagster wraps what the pipeline raised."""
-    while error.cause is not None:
-        error = error.cause
-    return error
