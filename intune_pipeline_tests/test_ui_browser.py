@@ -39,8 +39,9 @@ def browser():
         launched.close()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def page(browser, ui):
+    # One browser profile for the module, as one person's: Dagster's first-visit dialog once.
     context = browser.new_context(viewport={"width": 1500, "height": 900})
     opened = context.new_page()
     yield opened
@@ -55,9 +56,9 @@ def shots(tmp_path_factory) -> Path:
 
 def visit(page: Page, port: int, path: str) -> None:
     page.goto(f"http://127.0.0.1:{port}{path}")
-    # Dagster's newsletter dialog shows on a browser profile's first visit.
+    # Dagster's newsletter dialog shows on a browser profile's first visit only.
     with suppress(PlaywrightTimeout):
-        page.get_by_role("button", name="Skip").click(timeout=5000)
+        page.get_by_role("button", name="Skip").click(timeout=2000)
 
 
 def test_the_asset_graph_shows_every_asset_with_its_lineage(ui, page, shots):
