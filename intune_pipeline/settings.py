@@ -99,6 +99,11 @@ class UserSettings(Section):
     """An OData `$filter` Graph evaluates on full reads and the pipeline on delta reads; advanced
     clauses (`ne`, `not`, `endsWith`, `assignedPlans/any(...)`) are sent with
     `ConsistencyLevel: eventual`."""
+    segmented_read: bool = False
+    """Read a large tenant's full listing in 27 concurrent segments (by the first letter of the
+    user principal name, and the rest): about 3 times faster when each page takes 150 ms. The
+    rest segment is an advanced query, which Graph answers from an eventually consistent index,
+    so a user changed in the last minutes may be missing from that full read."""
 
     @field_validator("group_id")
     @classmethod
@@ -264,6 +269,15 @@ class Integration(Section):
     def all_mappings(self) -> tuple[Mapping, ...]:
         """Oomnitza's standard mappings, with the custom ones added or overriding them."""
         return with_custom(STANDARD_MAPPINGS, self.mappings)
+
+    @model_validator(mode="after")
+    def no_leavers_from_a_partial_read(self):
+        if self.users.segmented_read and self.deactivation.enabled and self.deactivation.missing:
+            raise ValueError(
+                "users.segmented_read may miss a user changed minutes before a full read, and "
+                "deactivation.missing would then suspend that user: turn one of them off"
+            )
+        return self
 
     @field_validator("sync_keys")
     @classmethod

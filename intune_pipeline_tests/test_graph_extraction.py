@@ -69,7 +69,13 @@ def contoso(sandbox: Sandbox, monkeypatch, users=None, **variables) -> GraphReso
 
 def read_ids(graph: GraphResource) -> list[str]:
     with graph.client() as client:
-        read = read_users(client, GRAPH_USER_PROPERTIES, graph.scope(), graph.parsed_filter())
+        read = read_users(
+            client,
+            GRAPH_USER_PROPERTIES,
+            graph.scope(),
+            graph.parsed_filter(),
+            segmented=graph.segmented_read,
+        )
     return [user["id"] for user in read.users]
 
 

@@ -2,11 +2,14 @@
 
 import pytest
 
+from intune_pipeline.errors import ConfigError
 from intune_pipeline.graph.client import MAX_PAGE_SIZE
 from intune_pipeline.graph.odata_filter import parse_filter
 from intune_pipeline.graph.segments import SEQUENTIAL_PAGES, segment_filters
 from intune_pipeline.sandbox import Sandbox, SandboxConfig
+from intune_pipeline.settings import load_settings
 from intune_pipeline_tests.test_graph_extraction import read_ids, resource, tenant_ids
+from intune_pipeline_tests.test_settings import MINIMAL, write
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +35,7 @@ def segment_requests(sandbox: Sandbox) -> list[dict]:
 )
 def test_every_user_arrives_exactly_once(sandbox, scope, user_filter):
     before = len(segment_requests(sandbox))
-    graph = resource(sandbox, user_scope=scope, user_filter=user_filter)
+    graph = resource(sandbox, user_scope=scope, user_filter=user_filter, segmented_read=True)
     ids = read_ids(graph)
     wanted = tenant_ids(sandbox)
     if user_filter:
@@ -58,3 +61,18 @@ def test_segments_keep_the_user_filter_and_the_remainder_is_advanced():
     assert all(f.text.startswith("(accountEnabled eq true) and ") for f in filters)
     assert not filters[0].advanced and filters[-1].advanced
     assert not filters[0].matches({"userPrincipalName": "a@x", "accountEnabled": False})
+
+
+def test_without_the_setting_the_listing_is_one_chain_of_pages(sandbox):
+    before = len(segment_requests(sandbox))
+    ids = read_ids(resource(sandbox))
+    assert set(ids) == tenant_ids(sandbox) and len(ids) == len(set(ids))
+    assert len(segment_requests(sandbox)) == before
+
+
+def test_segments_are_refused_beside_suspending_missing_users(tmp_path):
+    text = MINIMAL + "    users: {segmented_read: true}\n    deactivation: {enabled: true}\n"
+    with pytest.raises(ConfigError, match=r"users\.segmented_read may miss a user"):
+        load_settings(write(tmp_path, text))
+    off = text.replace("{enabled: true}", "{enabled: true, missing: false}")
+    assert load_settings(write(tmp_path, off)).integrations[0].users.segmented_read

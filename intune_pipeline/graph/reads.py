@@ -55,8 +55,12 @@ def read_users(
     scope: UserScope,
     user_filter: UserFilter | None,
     delta_link: str | None = None,
+    segmented: bool = False,
 ) -> UserRead:
-    """Changes since delta_link when there is one and Graph still honours it, else every user."""
+    """Changes since delta_link when there is one and Graph still honours it, else every user.
+
+    segmented reads a large full listing in concurrent segments (graph/segments.py).
+    """
     note = None
     if delta_link and not client.is_graph_link(delta_link):
         # Kept from a sync against another Graph host, as after the Graph URL setting changed.
@@ -69,19 +73,21 @@ def read_users(
             if not isinstance(error, DeltaExpired) and error.status not in (400, 404, 410):
                 raise
             note = f"Graph refused the delta link ({error}); read every user instead."
-    read = read_all(client, select, scope, user_filter)
+    read = read_all(client, select, scope, user_filter, segmented)
     read.note = note
     return read
 
 
-def read_all(client, select, scope: UserScope, user_filter) -> UserRead:
+def read_all(client, select, scope: UserScope, user_filter, segmented: bool = False) -> UserRead:
     # The link comes first, so a change made while the users are read is seen again next time
     # rather than missed; applying it twice is harmless.
     link = client.latest_delta_link(select)
     if scope.kind == "group":
         pages = client.group_members(scope.group_id, select, user_filter)
-    else:
+    elif segmented:
         pages = [listed_users(client, select, user_filter)]
+    else:
+        pages = client.users(select, user_filter)
     users = unique([user for page in pages for user in page])
     if scope.kind == "intune":
         owners = client.managed_device_owners()

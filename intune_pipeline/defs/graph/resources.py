@@ -54,6 +54,7 @@ class GraphResource(FromSettings):
     user_scope: str = "all"
     group_id: str | None = None
     user_filter: str | None = None
+    segmented_read: bool = False
 
     def scope(self) -> UserScope:
         labels = Labels(kind=self.label("user_scope"), group_id=self.label("group_id"))
@@ -100,4 +101,8 @@ def graph_resource(integration: Integration) -> GraphResource:
     arguments["sources"]["user_filter"] = Source(
         setting=f"users.filter and filters of integration {integration.name}"
     )
-    return GraphResource(**arguments, user_filter=integration.graph_filter())
+    return GraphResource(
+        **arguments,
+        user_filter=integration.graph_filter(),
+        segmented_read=integration.users.segmented_read,
+    )
