@@ -21,6 +21,7 @@ from intune_pipeline.users.roles import RoleRule, roles_for
 from intune_pipeline.users.schemas import OomnitzaUser
 
 OOMNITZA_USER_TYPE, OOMNITZA_USER_COLUMNS = frame_type(OomnitzaUser)
+RUN_LOG_ORDER = ("failed", "skipped", "added", "updated", "unchanged")
 
 
 def oomnitza_assets(
@@ -140,7 +141,8 @@ def oomnitza_assets(
                 "sent": outcome.sent,
                 "canceled": outcome.canceled,
                 **{key: count for key, count in outcome.counts.items() if key != "canceled"},
-                "run_log": table(run_log_lines(outcome, ("failed", "skipped"))),
+                # Every record's line, failures and skips first (the table keeps 500).
+                "run_log": table(run_log_lines(outcome, RUN_LOG_ORDER)),
             }
         )
 
