@@ -9,23 +9,27 @@ import os
 import re
 from pathlib import Path
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from dagster._utils.schedules import is_valid_cron_string
 from pydantic import (
     Field,
     PlainValidator,
     ValidationError,
-    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from intune_pipeline.errors import ConfigError
 from intune_pipeline.settings_mappings import custom_mappings
+from intune_pipeline.settings_sections import (
+    GraphSettings,
+    OomnitzaSettings,
+    Role,
+    RoleSettings,
+    ScheduleSettings,
+    UserSettings,
+)
 from intune_pipeline.settings_sync import (
-    ADDRESS,
     AlertSettings,
     ContactSettings,
     DeactivationSettings,
@@ -35,18 +39,16 @@ from intune_pipeline.settings_sync import (
 )
 from intune_pipeline.settings_values import (
     Env,
-    RoleId,
-    Secret,
     Section,
-    Text,
-    whole_number_or_env,
+    advice,
+    where,
 )
 from intune_pipeline.users.filter_rules import graph_filter
 from intune_pipeline.users.filter_specs import Rule, rules_from_settings
 from intune_pipeline.users.mapping import STANDARD_MAPPINGS
 from intune_pipeline.users.mapping_engine import with_custom
 from intune_pipeline.users.mapping_specs import Mapping
-from intune_pipeline.users.roles import RoleRule, role_rules_from_settings
+from intune_pipeline.users.roles import RoleRule
 
 DEFAULT_FILE = "integrations.yaml"
 SETTINGS_VARIABLE = "INTUNE_PIPELINE_SETTINGS"
@@ -54,141 +56,6 @@ SETTINGS_VARIABLE = "INTUNE_PIPELINE_SETTINGS"
 
 Mappings = Annotated[tuple[Mapping, ...], PlainValidator(custom_mappings)]
 Rules = Annotated[tuple[Rule, ...], PlainValidator(rules_from_settings)]
-RoleRules = Annotated[tuple[RoleRule, ...], PlainValidator(role_rules_from_settings)]
-
-
-class GraphSettings(Section):
-    cloud: Literal["global", "usgov", "usgov-dod", "china"] = "global"
-    """The national cloud: sets the login host, the Graph host and the token scope together."""
-    login_url: Text | None = None
-    """The Entra login host instead of the cloud's."""
-    graph_url: Text | None = None
-    """The Graph host instead of the cloud's (Oomnitza's "Domain")."""
-    tenant_id: Text
-    """The app registration's Directory (tenant) ID."""
-    client_id: Text
-    """The app registration's Application (client) ID."""
-    client_secret: Secret | None = None
-    """The client secret's Value (`{env: NAME}` only); or use a certificate."""
-    certificate: Text | None = None
-    """A PEM file of a certificate uploaded to the app registration; used in preference to a
-    secret."""
-    private_key: Text | None = None
-    """The PEM file of the certificate's private key."""
-    ca_bundle: Text | None = None
-    """Extra CAs to trust (a TLS-inspecting proxy); verification is always on."""
-
-    @model_validator(mode="after")
-    def one_credential(self):
-        if not (self.client_secret or self.certificate):
-            raise ValueError(
-                "give client_secret: {env: NAME}, or certificate and private_key (PEM paths)"
-            )
-        if bool(self.certificate) != bool(self.private_key):
-            raise ValueError("certificate sign-in needs both certificate and private_key")
-        return self
-
-
-class UserSettings(Section):
-    scope: Literal["all", "intune", "group"] = "all"
-    """`all` directory users, `intune` users (who own at least one managed device) or the members
-    of a `group` (nested groups count)."""
-    group_id: Text | None = Field(None, validate_default=True)
-    """The group's Object ID, with `scope: group`."""
-    filter: str | None = None
-    """An OData `$filter` Graph evaluates on full reads and the pipeline on delta reads; advanced
-    clauses (`ne`, `not`, `endsWith`, `assignedPlans/any(...)`) are sent with
-    `ConsistencyLevel: eventual`."""
-    segmented_read: bool = False
-    """Read a large tenant's full listing in 27 concurrent segments (by the first letter of the
-    user principal name, and the rest): about 3 times faster when each page takes 150 ms. The
-    rest segment is an advanced query, which Graph answers from an eventually consistent index,
-    so a user changed in the last minutes may be missing from that full read."""
-
-    @field_validator("group_id")
-    @classmethod
-    def group_needs_an_id(cls, value, info: ValidationInfo):
-        if info.data.get("scope") == "group" and not value:
-            raise ValueError("scope group needs group_id, the Object ID of the Entra group")
-        return value
-
-    @field_validator("filter")
-    @classmethod
-    def graph_can_evaluate(cls, value):
-        if value:
-            from intune_pipeline.graph.odata_filter import parse_filter
-
-            try:
-                parse_filter(value, "filter")
-            except ConfigError as error:
-                raise ValueError(str(error)) from None
-        return value
-
-
-class OomnitzaSettings(Section):
-    url: Text
-    """The Oomnitza instance, such as https://example.oomnitza.com."""
-    api_token: Secret
-    """An Oomnitza API token (`{env: NAME}` only) of a user whose role may edit People."""
-    ca_bundle: Text | None = None
-    """Extra CAs to trust for Oomnitza; verification is always on."""
-    intune_user_id_field: Text
-    """The internal id of the unique custom field "Microsoft Intune User ID"."""
-
-
-class RoleSettings(Section):
-    """Rules that choose a user's role, first match wins, and the role of everyone else."""
-
-    default: RoleId | None = None
-    """The role of users no rule places."""
-    rules: RoleRules = ()
-    """Rules, first match wins: `{role: 30, when: {field: department, equals: IT}}` or `{role:
-    30, group: <group id>}` (see Roles)."""
-
-
-def role_setting(value):
-    """A role id (or {env: NAME}), or {default: ..., rules: [...]}: one clear error either way."""
-    if isinstance(value, dict) and set(value) <= {"default", "rules"} and value:
-        try:
-            return RoleSettings.model_validate(value)
-        except ValidationError as error:
-            raise ValueError(
-                "; ".join(f"{where(e['loc'])}: {advice(e)}" for e in error.errors())
-            ) from None
-    return whole_number_or_env(value)
-
-
-Role = Annotated[int | Env | RoleSettings, PlainValidator(role_setting)]
-
-
-class ScheduleSettings(Section):
-    """When the sync runs: once a day at a quiet hour unless told otherwise."""
-
-    cron: str = "0 3 * * *"
-    """When the sync runs: five cron fields, minute hour day month weekday."""
-    timezone: str = "UTC"
-    """The time zone the cron expression is read in, such as Europe/Oslo."""
-
-    @field_validator("cron")
-    @classmethod
-    def standard_cron(cls, value: str) -> str:
-        if not is_valid_cron_string(value):
-            raise ValueError(
-                f"{value!r} is not a cron expression: give five fields, minute hour day month "
-                "weekday, such as '0 3 * * *' for every day at 03:00"
-            )
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"{value!r} is not a time zone name; use one such as UTC or Europe/Oslo"
-            ) from None
-        return value
 
 
 class Integration(Section):
@@ -354,26 +221,6 @@ def load_settings(path: Path) -> Settings:
         ]
     count = "A mistake" if len(problems) == 1 else f"{len(problems)} mistakes"
     raise ConfigError(f"{count} in the settings:\n" + "\n".join(problems))
-
-
-def where(loc: tuple) -> str:
-    """integrations[0].graph.tenant_id, as a person would point at it."""
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "the file"
-
-
-def advice(error: dict) -> str:
-    if error["type"] == "missing":
-        return "is required but missing"
-    if error["type"] == "extra_forbidden":
-        return "is not a setting; check its spelling and indentation"
-    if error["type"] == "string_pattern_mismatch" and error["ctx"]["pattern"] == ADDRESS:
-        return f"{error['input']!r} is not an e-mail address; give one such as ops@example.com"
-    if error["type"] == "bool_parsing":
-        return f"{error['input']!r} is not true or false"
-    return error["msg"].removeprefix("Value error, ")
 
 
 def line_of(tree, loc: tuple) -> int:

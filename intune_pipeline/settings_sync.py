@@ -5,10 +5,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from intune_pipeline.settings_values import Secret, Section, Text
+from intune_pipeline.settings_values import ADDRESS, Secret, Section, Text
 
 Share = Annotated[float, Field(ge=0, le=1)]
-ADDRESS = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
 class SaasSettings(Section):

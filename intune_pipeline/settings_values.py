@@ -4,6 +4,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError
 
+ADDRESS = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
 
 class Env(BaseModel):
     """A value read from an environment variable when a run starts."""
@@ -56,3 +58,23 @@ RoleId = Annotated[int | Env, PlainValidator(whole_number_or_env)]
 class Section(BaseModel):
     # Each setting's docstring is its description in the generated settings reference.
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+
+def where(loc: tuple) -> str:
+    """integrations[0].graph.tenant_id, as a person would point at it."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "the file"
+
+
+def advice(error: dict) -> str:
+    if error["type"] == "missing":
+        return "is required but missing"
+    if error["type"] == "extra_forbidden":
+        return "is not a setting; check its spelling and indentation"
+    if error["type"] == "string_pattern_mismatch" and error["ctx"]["pattern"] == ADDRESS:
+        return f"{error['input']!r} is not an e-mail address; give one such as ops@example.com"
+    if error["type"] == "bool_parsing":
+        return f"{error['input']!r} is not true or false"
+    return error["msg"].removeprefix("Value error, ")

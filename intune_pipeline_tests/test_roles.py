@@ -1,6 +1,6 @@
 """Role rules from the settings file, applied in real runs against the sandbox."""
 
-from intune_pipeline.settings import RoleSettings
+from intune_pipeline.settings_sections import RoleSettings
 from intune_pipeline.summary import materializations
 from intune_pipeline_tests.runs import sync, transitive_users
 

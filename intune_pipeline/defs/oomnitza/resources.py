@@ -7,7 +7,8 @@ from intune_pipeline.defs.values import FromSettings, from_settings
 from intune_pipeline.errors import ConfigError
 from intune_pipeline.http import http_client, https_base_url, tls_context
 from intune_pipeline.oomnitza import OomnitzaClient
-from intune_pipeline.settings import Integration, RoleSettings
+from intune_pipeline.settings import Integration
+from intune_pipeline.settings_sections import RoleSettings
 from intune_pipeline.users.mapping import SYNC_KEY
 
 
