@@ -10,7 +10,7 @@ from intune_pipeline.defs.oomnitza.holdings import held_users
 from intune_pipeline.defs.oomnitza.ledger import suspended_by_sync
 from intune_pipeline.defs.oomnitza.resources import IntegrationSettings, OomnitzaResource
 from intune_pipeline.oomnitza.saas import assigned_users, saas_application, set_assignments
-from intune_pipeline.users.plan import folded
+from intune_pipeline.users.plan_keys import folded
 
 PRESENT = ["create", "update", "unchanged"]
 
