@@ -1,19 +1,22 @@
 """Uploading records as one bulk portion, the way Oomnitza's own connector does."""
 
 import logging
-import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from intune_pipeline.errors import PipelineError, RemoteError
+from intune_pipeline.oomnitza.batches import (
+    OUTCOMES,
+    BatchSender,
+    FailureGuard,
+    failure_rate,
+)
 from intune_pipeline.oomnitza.client import OomnitzaClient
 
 log = logging.getLogger(__name__)
 
 CONNECTOR_VERSION = "intune-pipeline/0.1"
-OUTCOMES = ("added", "updated", "unchanged", "skipped", "failed", "canceled")
 ROLE_REFUSED = "a defined role is necessary"  # Oomnitza's words for a record without a role
 
 
@@ -29,22 +32,10 @@ class PortionOutcome:
     logs: dict[str, list[str]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class FailureGuard:
-    """Stop sending when more than share of the first sample records fail in Oomnitza.
-
-    As Entra provisioning quarantines a job at 40 % failures: a broken mapping or role should
-    cost a few failed records, not a whole tenant's.
-    """
-
-    share: float = 0.4
-    sample: int = 1000
-
-
 class FailureRateTripped(PipelineError):
     """The failure_rate guard stopped the upload; the portion is finalized with what was sent."""
 
-    def __init__(self, message: str, outcome: "PortionOutcome"):
+    def __init__(self, message: str, outcome: PortionOutcome):
         super().__init__(message)
         self.outcome = outcome
 
@@ -100,53 +91,6 @@ def upload_portion(
             outcome,
         )
     return outcome
-
-
-def failure_rate(run_log: dict, guard: FailureGuard) -> str | None:
-    """Why the guard trips on what Oomnitza has processed so far, or None."""
-    objects = run_log.get("objects") or {}
-    failed = int(objects.get("failed") or 0)
-    done = sum(int(objects.get(name) or 0) for name in OUTCOMES)
-    if done and failed / done > guard.share:
-        return (
-            f"The failure_rate guard stopped the upload: Oomnitza failed {failed} of the first "
-            f"{done} records ({failed / done:.0%}; the limit is {guard.share:.0%})."
-        )
-    return None
-
-
-class BatchSender:
-    """Posts batches of one portion, up to concurrency at a time, checking for a cancel first."""
-
-    def __init__(self, client: OomnitzaClient, options: dict, concurrency: int):
-        self.client, self.options, self.concurrency = client, options, max(1, concurrency)
-        self.sent, self.canceled = 0, False
-        self._lock = threading.Lock()
-
-    def send(self, batches: list[list[dict]]) -> None:
-        if not batches or self.canceled:
-            return
-        if self.concurrency == 1:
-            for batch in batches:
-                self._post(batch)
-            return
-        with ThreadPoolExecutor(self.concurrency, thread_name_prefix="oomnitza-batch") as pool:
-            for future in [pool.submit(self._post, batch) for batch in batches]:
-                future.result()
-
-    def _post(self, batch: list[dict]) -> None:
-        portion = self.options["portion"]
-        if self.canceled or self.client.portion_state(portion).get("canceled"):
-            if not self.canceled:
-                log.warning(
-                    "Portion %s was cancelled in Oomnitza after %d records", portion, self.sent
-                )
-            self.canceled = True
-            return
-        self.client.post_batch({**self.options, "records": batch})
-        with self._lock:
-            self.sent += len(batch)
-        log.info("Sent %d records to Oomnitza portion %s", self.sent, portion)
 
 
 def finish(client: OomnitzaClient, portion: str, sender: BatchSender, timeout: float):

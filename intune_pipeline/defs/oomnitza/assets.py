@@ -11,7 +11,8 @@ from intune_pipeline.defs.oomnitza.outcome import carried_forward, log_outcome, 
 from intune_pipeline.defs.oomnitza.resources import IntegrationSettings, OomnitzaResource
 from intune_pipeline.errors import ConfigError
 from intune_pipeline.oomnitza import BULK_FIELD_IDS, unknown_roles, upload_portion
-from intune_pipeline.oomnitza.bulk import FailureGuard, FailureRateTripped
+from intune_pipeline.oomnitza.batches import FailureGuard
+from intune_pipeline.oomnitza.bulk import FailureRateTripped
 from intune_pipeline.oomnitza.plan_records import plan_records
 from intune_pipeline.users.filter_rules import apply_rules
 from intune_pipeline.users.filter_specs import OOMNITZA, Rule
