@@ -55,7 +55,16 @@ def dagster_home(project: Path) -> Path:
 class SandboxProcess:
     """The sandbox emulators in a process of their own, for as long as the `with` block lasts."""
 
-    def __init__(self, state_dir: Path, *, users: int, seed: int, prefill: float = 0.0):
+    def __init__(
+        self,
+        state_dir: Path,
+        *,
+        users: int,
+        seed: int,
+        start_timeout: float = 120,
+        **options,
+    ):
+        """options are further command-line options of the sandbox, such as prefill=0.5."""
         self.env_file = state_dir / "sandbox.env"
         self._command = [
             sys.executable,
@@ -63,23 +72,25 @@ class SandboxProcess:
             "intune_pipeline.sandbox",
             f"--users={users}",
             f"--seed={seed}",
-            f"--prefill={prefill}",
             f"--state-dir={state_dir}",
             f"--env-file={self.env_file}",
+            *(f"--{name.replace('_', '-')}={value}" for name, value in options.items()),
         ]
+        self._start_timeout = start_timeout
         self._process: subprocess.Popen | None = None
         self.settings: dict[str, str] = {}
 
     def __enter__(self) -> "SandboxProcess":
+        self.env_file.parent.mkdir(parents=True, exist_ok=True)
         self.env_file.unlink(missing_ok=True)
         self._process = subprocess.Popen(self._command, stdout=subprocess.DEVNULL)
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + self._start_timeout
         while not self.env_file.exists():
             if self._process.poll() is not None:
                 raise ConfigError(f"The sandbox stopped at start-up: {' '.join(self._command)}")
             if time.monotonic() > deadline:
                 self.__exit__()
-                raise ConfigError("The sandbox did not start within 120 s")
+                raise ConfigError(f"The sandbox did not start within {self._start_timeout:.0f} s")
             time.sleep(0.1)
         self.settings = {k: v for k, v in dotenv_values(self.env_file).items() if v is not None}
         return self
