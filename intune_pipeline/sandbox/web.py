@@ -1,6 +1,5 @@
 """Small helpers the three emulated services share."""
 
-import uuid
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl
 
@@ -18,10 +17,6 @@ def json_response(body, status: int = 200, headers=None, media_type: str = JSON)
     """orjson-encoded JSON; bytes are sent as they are (already encoded)."""
     content = body if isinstance(body, bytes) else orjson.dumps(body)
     return Response(content, status_code=status, headers=headers, media_type=media_type)
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
 
 
 def utc_now() -> datetime:
