@@ -33,6 +33,17 @@ def test_a_dry_run_plans_everything_and_writes_nothing(sandbox_env, instance):
     assert load["added"] == plan["create"]
 
 
+def test_a_dry_run_of_user_plus_saas_user_assigns_nobody(sandbox_env, instance):
+    sync(instance, record_types="user_and_saas_user")
+    assigned = sandbox_env.saas_users()
+    sandbox_env.mutate_tenant(hires=3, seed=4)
+    writes = len(oomnitza_writes(sandbox_env))
+    result = sync(instance, job="dry_run", record_types="user_and_saas_user")
+    assert result.success and "oomnitza_saas_users" not in materializations(result)
+    assert len(oomnitza_writes(sandbox_env)) == writes
+    assert sandbox_env.saas_users() == assigned
+
+
 def test_only_the_changes_are_sent_and_the_plan_shows_old_and_new(sandbox_env, instance):
     sync(instance)
     changed = sandbox_env.mutate_tenant(retitles=5, seed=3)["retitles"]

@@ -6,7 +6,7 @@ from dagster._core.storage.tags import MAX_RUNTIME_SECONDS_TAG
 from intune_pipeline.defs.retries import retry_transient_failures
 from intune_pipeline.settings import Integration
 
-INTEGRATION_TAG = "intune_pipeline/integration"  # the run queue allows one run per value
+INTEGRATION_TAG = "intune_pipeline/integration"  # names the integration a job's run belongs to
 
 
 def integration_of(run: dg.DagsterRun) -> str | None:
@@ -52,7 +52,8 @@ def dry_run_job(integration: str):
     load = dg.AssetSelection.assets(dg.AssetKey([integration, "oomnitza_load"]))
     return dg.define_asset_job(
         dry_run_job_name(integration),
-        selection=dg.AssetSelection.groups(integration) - load,
+        # Without the load and all that follows it (the SaaS assignments write too).
+        selection=dg.AssetSelection.groups(integration) - load.downstream(),
         executor_def=dg.in_process_executor,
         tags={INTEGRATION_TAG: integration},
         description=f"Plan {integration}'s sync without writing to Oomnitza.",
