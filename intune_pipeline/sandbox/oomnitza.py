@@ -13,14 +13,7 @@ from intune_pipeline.sandbox.oomnitza_metadata import user_fields_metadata
 from intune_pipeline.sandbox.oomnitza_saas import SaasStore
 from intune_pipeline.sandbox.oomnitza_saas_api import saas_routes
 from intune_pipeline.sandbox.oomnitza_store import UserStore
-from intune_pipeline.sandbox.oomnitza_users import (
-    DEFAULT_LIMIT,
-    MAX_LIMIT,
-    checked_values,
-    filtered,
-    int_param,
-    sorted_users,
-)
+from intune_pipeline.sandbox.oomnitza_users import checked_values, listing
 from intune_pipeline.sandbox.requestlog import RequestLog
 from intune_pipeline.sandbox.web import json_response, read_json, request_log_route
 
@@ -52,16 +45,7 @@ def oomnitza_app(
         return user
 
     async def list_users(request: Request) -> Response:
-        query = request.query_params
-        limit = min(int_param(query, "limit", DEFAULT_LIMIT), MAX_LIMIT)
-        skip = int_param(query, "skip", 0)
-        users = store.in_uid_order()
-        if query.get("filter"):
-            users = filtered(users, query["filter"])
-        if query.get("sortby"):
-            users = sorted_users(users, query["sortby"])
-        headers = {"x-total-count": str(len(users))}
-        return json_response(users[skip : skip + limit], headers=headers)
+        return listing(request.query_params, store.in_uid_order())
 
     async def create_user(request: Request) -> Response:
         values = checked_values(store, await body(request))

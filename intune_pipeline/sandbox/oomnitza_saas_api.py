@@ -8,13 +8,7 @@ from starlette.routing import Route
 
 from intune_pipeline.sandbox.oomnitza_bulk import ApiError
 from intune_pipeline.sandbox.oomnitza_saas import SETTABLE, SaasStore
-from intune_pipeline.sandbox.oomnitza_users import (
-    DEFAULT_LIMIT,
-    MAX_LIMIT,
-    filtered,
-    int_param,
-    sorted_users,
-)
+from intune_pipeline.sandbox.oomnitza_users import filtered, listing
 from intune_pipeline.sandbox.web import json_response
 
 SAAS_FIELDS = frozenset((*SETTABLE, "saas_id", "uid", "changedate", "creationdate"))
@@ -31,16 +25,8 @@ def saas_routes(saas: SaasStore, api: Callable, body: Callable) -> list[Route]:
         return application
 
     async def list_saas(request: Request) -> Response:
-        query = request.query_params
-        limit = min(int_param(query, "limit", DEFAULT_LIMIT), MAX_LIMIT)
-        skip = int_param(query, "skip", 0)
         found = list(saas.applications.values())
-        if query.get("filter"):
-            found = filtered(found, query["filter"], SAAS_FIELDS, "SaaS")
-        if query.get("sortby"):
-            found = sorted_users(found, query["sortby"], SAAS_FIELDS, "SaaS")
-        headers = {"x-total-count": str(len(found))}
-        return json_response(found[skip : skip + limit], headers=headers)
+        return listing(request.query_params, found, SAAS_FIELDS, "SaaS")
 
     async def create_saas(request: Request) -> Response:
         try:

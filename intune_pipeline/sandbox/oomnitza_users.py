@@ -2,6 +2,8 @@
 
 import re
 
+from starlette.responses import Response
+
 from intune_pipeline.sandbox.oomnitza_bulk import ApiError
 from intune_pipeline.sandbox.oomnitza_fields import (
     EDITABLE_FIELDS,
@@ -11,6 +13,7 @@ from intune_pipeline.sandbox.oomnitza_fields import (
     normalize,
 )
 from intune_pipeline.sandbox.oomnitza_store import UserStore
+from intune_pipeline.sandbox.web import json_response
 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
 FIELDS = EDITABLE_FIELDS | SYSTEM_FIELDS
@@ -24,6 +27,18 @@ def int_param(query, name: str, default: int) -> int:
     if not raw.strip().isdigit():
         raise ApiError(400, f"{name} must be a whole number of 0 or more, not {raw!r}")
     return int(raw)
+
+
+def listing(query, found: list[dict], fields=FIELDS, kind="user") -> Response:
+    """A list endpoint's answer: limit, skip, filter and sortby applied, x-total-count set."""
+    limit = min(int_param(query, "limit", DEFAULT_LIMIT), MAX_LIMIT)
+    skip = int_param(query, "skip", 0)
+    if query.get("filter"):
+        found = filtered(found, query["filter"], fields, kind)
+    if query.get("sortby"):
+        found = sorted_users(found, query["sortby"], fields, kind)
+    headers = {"x-total-count": str(len(found))}
+    return json_response(found[skip : skip + limit], headers=headers)
 
 
 def filtered(users: list[dict], expression: str, fields=FIELDS, kind="user") -> list[dict]:
