@@ -108,13 +108,13 @@ class OomnitzaClient:
         return page, int(response.headers.get("x-total-count", skip + len(page)))
 
     def portion_state(self, portion: str) -> dict:
-        return json_body(self._call("GET", f"/bulk/{portion}"), "Oomnitza")
+        return self.get(f"/bulk/{portion}")
 
     def post_batch(self, payload: dict) -> dict:
-        return json_body(self._call("POST", "/bulk", body=payload), "Oomnitza")
+        return self.send_json("POST", "/bulk", payload)
 
     def finalize(self, portion: str) -> None:
         self._call("POST", f"/bulk/{portion}/finalize", body={})
 
     def run_log(self, portion: str) -> dict:
-        return json_body(self._call("GET", f"/connector_run_logs/{portion}"), "Oomnitza")
+        return self.get(f"/connector_run_logs/{portion}")

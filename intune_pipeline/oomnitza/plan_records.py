@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from intune_pipeline.oomnitza.fields import BULK_FIELD_IDS, bulk_records
+from intune_pipeline.oomnitza.fields import BULK_FIELD_IDS, bulk_records, plain
 from intune_pipeline.users.schemas import is_custom_field
 
 SUSPENDED_ID = "SUSPENDED"
@@ -23,21 +23,16 @@ def plan_records(
     creates = plan.loc[plan["action"] == "create", fields].astype(object)
     records = bulk_records(creates.where(creates.notna(), None), custom_field_ids)
     changing = plan[plan["action"].isin(["update", "deactivate"])]
+    always = [*sync_keys, "role"]
     for row, changed in zip(
         changing[fields].to_dict("records"), changing["changed_fields"], strict=True
     ):
-        always = [*sync_keys, "role"]
-        record = {ids[key]: native(row[key]) for key in always if not pd.isna(row[key])}
+        record = {ids[key]: plain(row[key]) for key in always if not pd.isna(row[key])}
         for name in changed:
             if name == "suspended":
                 record[SUSPENDED_ID] = True
             else:
                 value = row[name]
-                record[ids.get(name, name)] = None if pd.isna(value) else native(value)
+                record[ids.get(name, name)] = None if pd.isna(value) else plain(value)
         records.append(record)
     return records
-
-
-def native(value):
-    """A numpy or pandas scalar as the plain Python value JSON takes."""
-    return value.item() if hasattr(value, "item") else value
