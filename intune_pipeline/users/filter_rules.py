@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from intune_pipeline.users.filter_specs import OOMNITZA, Rule, field_steps, rules_from_settings
-from intune_pipeline.users.mapping_engine import cleaned, walk
+from intune_pipeline.users.mapping_engine import walked
 from intune_pipeline.users.mapping_specs import NAME
 
 __all__ = ["Rule", "apply_rules", "graph_clause", "graph_filter", "graph_properties"]
@@ -126,10 +126,7 @@ def apply_rules(
     in_play = np.ones(len(frame), dtype=bool)
     effects = []
     for rule, (column, rest) in zip(rules, reads, strict=True):
-        values = cleaned(
-            frame[column], *([lambda value, rest=rest: walk(value, rest)] if rest else [])
-        )
-        hit = matches(rule, values).to_numpy(dtype=bool)
+        hit = matches(rule, walked(frame[column], rest)).to_numpy(dtype=bool)
         removed = in_play & (~hit if rule.action == "include" else hit)
         in_play &= ~removed
         effects.append({"rule": rule.name, "removed": int(removed.sum())})

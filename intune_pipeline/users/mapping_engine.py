@@ -47,10 +47,15 @@ def walk(value, steps):
     return value
 
 
+def walked(values: pd.Series, steps) -> pd.Series:
+    """Each value walked down steps (a path's steps after its column), then cleaned."""
+    # A plain column needs no per-row walk, only the blank check.
+    return cleaned(values, *([lambda value: walk(value, steps)] if steps else []))
+
+
 def read(frame: pd.DataFrame, path: str) -> pd.Series:
     name, *rest = path_steps(path)
-    # A plain column needs no per-row walk, only the blank check.
-    return cleaned(frame[name], *([lambda value: walk(value, rest)] if rest else []))
+    return walked(frame[name], rest)
 
 
 def transformed(values: pd.Series, names) -> pd.Series:
