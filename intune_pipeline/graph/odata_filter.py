@@ -112,18 +112,18 @@ class Parser:
         return token
 
     def expression(self) -> Test:
-        tests = [self.conjunction()]
-        while (self.peek() or "").lower() == "or":
-            self.take()
-            tests.append(self.conjunction())
-        return tests[0] if len(tests) == 1 else lambda user: any(t(user) for t in tests)
+        return self.joined("or", self.conjunction, any)
 
     def conjunction(self) -> Test:
-        tests = [self.unary()]
-        while (self.peek() or "").lower() == "and":
+        return self.joined("and", self.unary, all)
+
+    def joined(self, word: str, operand: Callable[[], Test], combine) -> Test:
+        """Operands joined by word (or, and): true when combine (any, all) of them are."""
+        tests = [operand()]
+        while (self.peek() or "").lower() == word:
             self.take()
-            tests.append(self.unary())
-        return tests[0] if len(tests) == 1 else lambda user: all(t(user) for t in tests)
+            tests.append(operand())
+        return tests[0] if len(tests) == 1 else lambda user: combine(t(user) for t in tests)
 
     def unary(self) -> Test:
         token = (self.peek() or "").lower()
