@@ -121,11 +121,9 @@ class Integration(Section):
     def graph_filter(self) -> str | None:
         """users.filter and the filter rules Graph can evaluate, as one $filter."""
         parts = [part for part in (self.users.filter, graph_filter(self.filters)) if part]
-        return (
-            " and ".join(f"({part})" for part in parts)
-            if len(parts) > 1
-            else next(iter(parts), None)
-        )
+        if len(parts) > 1:
+            return " and ".join(f"({part})" for part in parts)
+        return parts[0] if parts else None
 
     def default_role(self) -> int | Env | None:
         return self.role.default if isinstance(self.role, RoleSettings) else self.role
@@ -208,13 +206,13 @@ def load_settings(path: Path) -> Settings:
             f"{DEFAULT_FILE} in the project, or point {SETTINGS_VARIABLE} at it."
         ) from error
     try:
-        tree = yaml.compose(text)
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         raise ConfigError(f"{path} is not valid YAML: {error}") from error
     try:
         return Settings.model_validate(data or {})
     except ValidationError as error:
+        tree = yaml.compose(text)  # the nodes' lines, only needed to point at mistakes
         problems = [
             f"  {path}:{line_of(tree, e['loc'])}: {where(e['loc'])}: {advice(e)}"
             for e in error.errors()
