@@ -10,7 +10,7 @@ from starlette.responses import Response
 from intune_pipeline.sandbox.entra_protocol import aad_error
 from intune_pipeline.sandbox.fault_answers import buffered, hostile, mangled
 from intune_pipeline.sandbox.faults import Faults
-from intune_pipeline.sandbox.web import json_response, read_json, utc_now
+from intune_pipeline.sandbox.web import json_response, read_json_object, utc_now
 
 # (status, request, Retry-After value) -> the service's own answer
 Answer = Callable[[int, Request, str], Response]
@@ -80,9 +80,9 @@ class FaultMiddleware:
         request = Request(scope, receive)
         if request.method == "POST":
             try:
-                values = await read_json(request)
-                if not isinstance(values, dict):
-                    raise ValueError('Give a JSON object such as {"throttle_rate": 0.1}')
+                values = await read_json_object(
+                    request, 'Give a JSON object such as {"throttle_rate": 0.1}'
+                )
                 self.faults.update(values)
             except ValueError as error:
                 await json_response({"error": str(error)}, 400)(scope, receive, send)

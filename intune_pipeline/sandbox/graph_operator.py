@@ -9,7 +9,7 @@ from starlette.routing import Route
 from intune_pipeline.sandbox.directory import Directory
 from intune_pipeline.sandbox.graph_errors import GraphError
 from intune_pipeline.sandbox.mutations import KINDS, mutate
-from intune_pipeline.sandbox.web import json_response, read_json
+from intune_pipeline.sandbox.web import json_response, read_json_object
 
 
 def change_tenant(directory: Directory, counts: dict, seed=None) -> dict[str, list[str]]:
@@ -95,9 +95,9 @@ def operator_routes(directory: Directory) -> list[Route]:
 
     async def mutations(request: Request) -> Response:
         try:
-            body = await read_json(request)
-            if not isinstance(body, dict):
-                raise ValueError('give a JSON object such as {"hires": 3, "leavers": 1}')
+            body = await read_json_object(
+                request, 'give a JSON object such as {"hires": 3, "leavers": 1}'
+            )
             counts = {key: value for key, value in body.items() if key != "seed"}
             return json_response(change_tenant(directory, counts, body.get("seed")))
         except ValueError as error:

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from intune_pipeline.sandbox.web import json_response, read_json
+from intune_pipeline.sandbox.web import json_response, read_json_object
 
 
 class Losses:
@@ -51,9 +51,7 @@ def losses_routes(losses: Losses) -> list[Route]:
 
     async def drop(request: Request) -> Response:
         try:
-            body = await read_json(request)
-            if not isinstance(body, dict):
-                raise ValueError('Send a JSON object such as {"count": 3}')
+            body = await read_json_object(request, 'Send a JSON object such as {"count": 3}')
             return json_response(losses.arm(body.get("count")))
         except ValueError as error:
             return json_response({"errors": str(error)}, 400)

@@ -40,6 +40,14 @@ async def read_json(request: Request):
         raise ValueError(f"The request body is not valid JSON: {error}") from None
 
 
+async def read_json_object(request: Request, refusal: str) -> dict:
+    """The JSON body, which must be an object; else ValueError (refusal when not an object)."""
+    body = await read_json(request)
+    if not isinstance(body, dict):
+        raise ValueError(refusal)
+    return body
+
+
 def request_log_route(log: RequestLog) -> Route:
     """GET /_sandbox/requests: every request the sandbox served, as a JSON array."""
 
