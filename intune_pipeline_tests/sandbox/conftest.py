@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from intune_pipeline.sandbox import Sandbox, SandboxConfig
+from intune_pipeline_tests.sandbox.graph_client import Graph
 
 USERS = 240
 SEED = 5
@@ -15,21 +16,6 @@ def trusting_client(sandbox: Sandbox) -> httpx.Client:
     """An HTTPS client that trusts only the sandbox's CA."""
     context = ssl.create_default_context(cafile=sandbox.env["INTUNE_PIPELINE_CA_BUNDLE"])
     return httpx.Client(verify=context, timeout=10)
-
-
-def graph_token(sandbox: Sandbox, http: httpx.Client) -> str:
-    env = sandbox.env
-    response = http.post(
-        f"{env['ENTRA_LOGIN_URL']}/{env['ENTRA_TENANT_ID']}/oauth2/v2.0/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": env["ENTRA_CLIENT_ID"],
-            "client_secret": env["ENTRA_CLIENT_SECRET"],
-            "scope": f"{env['GRAPH_URL']}/.default",
-        },
-    )
-    assert response.status_code == 200, response.text
-    return response.json()["access_token"]
 
 
 class Oomnitza:
@@ -72,6 +58,13 @@ def own_sandbox(tmp_path):
 def http(shared_sandbox):
     with trusting_client(shared_sandbox) as client:
         yield client
+
+
+@pytest.fixture(scope="module")
+def graph(shared_sandbox):
+    """Graph calls to the shared sandbox (modules with a sandbox of their own override it)."""
+    with trusting_client(shared_sandbox) as http:
+        yield Graph(shared_sandbox, http)
 
 
 @pytest.fixture

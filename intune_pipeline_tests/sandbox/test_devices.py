@@ -12,12 +12,6 @@ DEVICES = "/v1.0/deviceManagement/managedDevices"
 OWNER = "id,userId,userPrincipalName,emailAddress,userDisplayName"
 
 
-@pytest.fixture(scope="module")
-def graph(shared_sandbox):
-    with trusting_client(shared_sandbox) as http:
-        yield Graph(shared_sandbox, http)
-
-
 def test_paging_returns_every_device_once_with_the_selected_properties(shared_sandbox, graph):
     bodies = graph.pages(DEVICES, {"$select": OWNER + ",deviceName,operatingSystem", "$top": "40"})
     devices = [device for body in bodies for device in body["value"]]

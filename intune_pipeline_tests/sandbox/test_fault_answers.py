@@ -6,7 +6,8 @@ import pytest
 
 from intune_pipeline.sandbox import InputError, Sandbox, SandboxConfig
 from intune_pipeline.sandbox.fault_answers import HOSTILE_MARKER
-from intune_pipeline_tests.sandbox.conftest import Oomnitza, graph_token, trusting_client
+from intune_pipeline_tests.sandbox.conftest import Oomnitza, trusting_client
+from intune_pipeline_tests.sandbox.graph_client import graph_token
 
 RECORD = {"USER": "ann@contoso.com", "EMAIL": "ann@contoso.com", "PERMISSIONS_ID": 25}
 

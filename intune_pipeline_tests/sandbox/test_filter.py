@@ -2,17 +2,10 @@
 
 import pytest
 
-from intune_pipeline_tests.sandbox.conftest import trusting_client
 from intune_pipeline_tests.sandbox.graph_client import ADVANCED, Graph
 
 INTUNE = "c1ec4a95-1f05-45b3-a911-aa3fa01094f5"
 HAS_INTUNE = f"assignedPlans/any(p:p/servicePlanId eq {INTUNE} and p/capabilityStatus eq 'Enabled')"
-
-
-@pytest.fixture(scope="module")
-def graph(shared_sandbox):
-    with trusting_client(shared_sandbox) as http:
-        yield Graph(shared_sandbox, http)
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from intune_pipeline.sandbox import Sandbox, SandboxConfig
-from intune_pipeline_tests.sandbox.conftest import USERS, graph_token, trusting_client
+from intune_pipeline_tests.sandbox.conftest import USERS, trusting_client
+from intune_pipeline_tests.sandbox.graph_client import graph_token
 
 DEFAULT = {
     "businessPhones",

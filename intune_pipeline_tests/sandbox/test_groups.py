@@ -2,14 +2,7 @@
 
 import pytest
 
-from intune_pipeline_tests.sandbox.conftest import trusting_client
-from intune_pipeline_tests.sandbox.graph_client import ADVANCED, Graph
-
-
-@pytest.fixture(scope="module")
-def graph(shared_sandbox):
-    with trusting_client(shared_sandbox) as http:
-        yield Graph(shared_sandbox, http)
+from intune_pipeline_tests.sandbox.graph_client import ADVANCED
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,8 @@ import httpx
 import pytest
 
 from intune_pipeline.sandbox import Sandbox, SandboxConfig
-from intune_pipeline_tests.sandbox.conftest import graph_token, trusting_client
+from intune_pipeline_tests.sandbox.conftest import trusting_client
+from intune_pipeline_tests.sandbox.graph_client import graph_token
 
 
 def open_fds() -> int:

@@ -17,7 +17,8 @@ from msgraph.generated.users.users_request_builder import UsersRequestBuilder
 from msgraph_core import GraphClientFactory, PageIterator
 
 from intune_pipeline.sandbox import Sandbox, SandboxConfig
-from intune_pipeline_tests.sandbox.conftest import graph_token, trusting_client
+from intune_pipeline_tests.sandbox.conftest import trusting_client
+from intune_pipeline_tests.sandbox.graph_client import graph_token
 
 SELECT = ["id", "displayName", "mail", "userPrincipalName", "jobTitle"]
 

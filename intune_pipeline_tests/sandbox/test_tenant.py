@@ -7,7 +7,8 @@ import pytest
 
 from intune_pipeline.sandbox import InputError, Sandbox, SandboxConfig
 from intune_pipeline.sandbox.tenant import generate_tenant
-from intune_pipeline_tests.sandbox.conftest import Oomnitza, graph_token, trusting_client
+from intune_pipeline_tests.sandbox.conftest import Oomnitza, trusting_client
+from intune_pipeline_tests.sandbox.graph_client import graph_token
 
 PROPERTIES = {
     "id", "userPrincipalName", "mail", "givenName", "surname", "displayName", "jobTitle",
