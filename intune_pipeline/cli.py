@@ -14,7 +14,7 @@ import httpx
 
 from intune_pipeline.commands import (
     check_integrations,
-    integration_names,
+    selected,
     settings_reference,
     suggest_mappings,
     sync,
@@ -50,8 +50,8 @@ def run(args) -> int:
         print(f"Dagster is up: {url}/asset-groups")
         if sandbox:
             integrations = load_settings(Path(settings[SETTINGS_VARIABLE]))
-            for name in integration_names(integrations, args.integration):
-                launch_first_sync(args.port, url, sync_job_name(name))
+            for integration in selected(integrations, args.integration):
+                launch_first_sync(args.port, url, sync_job_name(integration.name))
         return dagster.wait()
 
 

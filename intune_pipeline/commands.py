@@ -10,17 +10,14 @@ from intune_pipeline.defs.oomnitza.resources import oomnitza_resources
 from intune_pipeline.environment import connect
 from intune_pipeline.errors import PipelineError
 from intune_pipeline.oomnitza import user_fields
-from intune_pipeline.settings import SETTINGS_VARIABLE, Settings, load_settings
-from intune_pipeline.settings_values import Env
+from intune_pipeline.settings import SETTINGS_VARIABLE, Integration, Settings, load_settings
 from intune_pipeline.users.smart_mapping import as_yaml, suggest
 
 
 def sync(args) -> int:
     """One headless run of each integration's sync job, recorded in the project's instance."""
-    project = Path.cwd()
     with ExitStack() as stack:
-        settings, _ = connect(args, stack, project)
-        os.environ.update(settings)
+        integrations = configured(args, stack)
         # Imported only now: the definitions read the settings file and environment on load.
         from dagster import DagsterInstance
 
@@ -28,11 +25,11 @@ def sync(args) -> int:
         from intune_pipeline.orphans import fail_orphaned_runs, headless_tags
         from intune_pipeline.summary import oomnitza_holdings, run_summary
 
-        integrations = load_settings(Path(settings[SETTINGS_VARIABLE]))
         defs = build_defs(integrations)
         failed = 0
         with DagsterInstance.get() as instance:
-            for name in integration_names(integrations, args.integration):
+            for integration in selected(integrations, args.integration):
+                name = integration.name
                 job = defs.resolve_job_def(sync_job_name(name))
                 for run_id in fail_orphaned_runs(instance, job.name):
                     print(f"Run {run_id} of {job.name} was killed before it finished.")
@@ -49,15 +46,12 @@ def suggest_mappings(args) -> int:
     """Mappings for the Oomnitza user fields each integration leaves unmapped, as YAML."""
     with ExitStack() as stack:
         with redirect_stdout(sys.stderr):  # the sandbox's note is no part of the YAML
-            settings, _ = connect(args, stack, Path.cwd())
-        os.environ.update(settings)
-        integrations = load_settings(Path(settings[SETTINGS_VARIABLE]))
-        wanted = integration_names(integrations, args.integration)
-        for integration in (i for i in integrations.integrations if i.name in wanted):
-            with oomnitza_resources(integration)["oomnitza"].client() as client:
+            integrations = configured(args, stack)
+        for integration in selected(integrations, args.integration):
+            resources = oomnitza_resources(integration)
+            with resources["oomnitza"].client() as client:
                 fields = user_fields(client)
-            field = integration.oomnitza.intune_user_id_field
-            field = os.environ.get(field.env) if isinstance(field, Env) else field
+            field = resources["integration"].intune_field()
             found = suggest(fields, integration.all_mappings(), field)
             print(as_yaml(found, integration.name))
         return 0
@@ -68,12 +62,9 @@ def check_integrations(args) -> int:
     from intune_pipeline.check import check
 
     with ExitStack() as stack:
-        settings, _ = connect(args, stack, Path.cwd())
-        os.environ.update(settings)
-        integrations = load_settings(Path(settings[SETTINGS_VARIABLE]))
-        wanted = integration_names(integrations, args.integration)
+        integrations = configured(args, stack)
         failed = 0
-        for integration in (i for i in integrations.integrations if i.name in wanted):
+        for integration in selected(integrations, args.integration):
             print(integration.name)
             for finding in check(integration):
                 print(finding)
@@ -93,8 +84,17 @@ def settings_reference(args) -> int:
     return 0
 
 
-def integration_names(integrations: Settings, wanted: str | None) -> list[str]:
+def configured(args, stack: ExitStack) -> Settings:
+    """The settings file, with the connection settings (a sandbox's, if none are set) in the
+    environment for as long as the stack lasts."""
+    settings, _ = connect(args, stack, Path.cwd())
+    os.environ.update(settings)
+    return load_settings(Path(settings[SETTINGS_VARIABLE]))
+
+
+def selected(integrations: Settings, wanted: str | None) -> list[Integration]:
+    """The integration called wanted (all of them when None)."""
     names = [integration.name for integration in integrations.integrations]
     if wanted and wanted not in names:
         raise PipelineError(f"No integration {wanted!r} in the settings; there are {names}")
-    return [wanted] if wanted else names
+    return [i for i in integrations.integrations if wanted in (None, i.name)]
