@@ -12,12 +12,22 @@ class ConfigError(PipelineError):
 class RemoteError(PipelineError):
     """A remote service answered with an error or an unusable response."""
 
-    def __init__(self, message: str, *, status: int | None = None, request_id: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        request_id: str | None = None,
+        transient: bool = False,
+    ):
         if request_id:
             message = f"{message} (request-id {request_id})"
         super().__init__(message)
         self.status = status
         self.request_id = request_id
+        # A fault that outlasted the client's retries (throttling, 5xx, a broken connection,
+        # a mangled answer): it may well pass by the next run.
+        self.transient = transient
 
 
 class Labels(dict[str, str]):

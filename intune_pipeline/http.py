@@ -122,6 +122,7 @@ def send(
                 f"{attempt} attempts and {waited:.0f} s of waiting; last problem: {problem}",
                 status=response.status_code if response is not None else None,
                 request_id=response.headers.get("request-id") if response is not None else None,
+                transient=True,
             )
         what = f"{service} {request.method} {request.url.path}"
         log.warning("%s: %s; retry %d in %.1f s", what, problem, attempt, pause)

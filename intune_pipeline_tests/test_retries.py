@@ -47,5 +47,8 @@ def test_what_counts_as_transient():
     assert not is_transient(RemoteError("Oomnitza refused the token", status=401))
     assert not is_transient(ConfigError("graph.ca_bundle names no PEM file"))
     wrapped = RuntimeError("step failed")
-    wrapped.__cause__ = RemoteError("x still failing after 8 attempts; last problem: ConnectError")
+    # As http.send raises it when a broken connection outlasts the retries.
+    wrapped.__cause__ = RemoteError(
+        "x still failing after 8 attempts; last problem: ConnectError", transient=True
+    )
     assert is_transient(wrapped)

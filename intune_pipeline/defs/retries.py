@@ -23,9 +23,7 @@ def is_transient(error: BaseException | None) -> bool:
         if isinstance(error, httpx.TransportError):
             return True
         if isinstance(error, RemoteError):
-            return error.status in TRANSIENT_STATUSES or (
-                error.status is None and "still failing after" in str(error)
-            )
+            return error.transient or error.status in TRANSIENT_STATUSES
         error = error.__cause__
     return False
 
