@@ -8,14 +8,12 @@ itself. Files land under the instance's storage directory, owner-only by the cod
 umask (definitions.py), as with the filesystem IO manager they replace.
 """
 
-import pickle
 from typing import Any
 
 import dagster as dg
 from dagster._core.storage.fs_io_manager import PickledObjectFilesystemIOManager
 
-# Protocol 5 writes the frames' numeric blocks out of band, without a copy.
-PROTOCOL = 5
+from intune_pipeline import pickles
 
 
 class RunMemoryIOManager(PickledObjectFilesystemIOManager):
@@ -27,7 +25,7 @@ class RunMemoryIOManager(PickledObjectFilesystemIOManager):
 
     def dump_to_path(self, context: dg.OutputContext, obj: Any, path) -> None:
         with path.open("wb") as file:
-            pickle.dump(obj, file, PROTOCOL)
+            pickles.dump(obj, file)
         self.held[(context.run_id, str(path))] = obj
 
     def load_from_path(self, context: dg.InputContext, path) -> Any:
@@ -35,8 +33,7 @@ class RunMemoryIOManager(PickledObjectFilesystemIOManager):
         held = self.held.get((context.step_context.run_id, str(path)), self)
         if held is not self:
             return held
-        with path.open("rb") as file:
-            return pickle.load(file)
+        return pickles.read(path)
 
 
 class RunMemoryIOManagerFactory(dg.ConfigurableIOManagerFactory):

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from email.utils import parsedate_to_datetime
 
 import httpx
 import orjson
@@ -39,6 +40,10 @@ class OomnitzaClient:
     def __repr__(self) -> str:
         return f"OomnitzaClient({self._base!r})"
 
+    @property
+    def base_url(self) -> str:
+        return self._base
+
     def _call(self, method: str, path: str, *, params=None, body=None) -> httpx.Response:
         request = self._http.build_request(
             method,
@@ -71,22 +76,34 @@ class OomnitzaClient:
         """The JSON answer to a POST or PATCH of body to /api/v3{path}."""
         return json_body(self._call(method, path, body=body), "Oomnitza")
 
+    def census(self) -> tuple[int, int | None]:
+        """How many users Oomnitza holds, and its clock (Unix seconds, from the answer's Date
+        header; None without one), in one request of a single user."""
+        response = self._call("GET", "/users", params={"limit": 1})
+        total = int(response.headers.get("x-total-count", len(json_body(response, "Oomnitza"))))
+        date = response.headers.get("date")
+        return total, int(parsedate_to_datetime(date).timestamp()) if date else None
+
     def list_users(
-        self, page_size: int = USERS_PAGE_SIZE, concurrency: int = USERS_READ_CONCURRENCY
+        self,
+        page_size: int = USERS_PAGE_SIZE,
+        concurrency: int = USERS_READ_CONCURRENCY,
+        condition: str | None = None,
     ) -> Iterator[list[dict]]:
-        """Yield every page of the users Oomnitza holds, in order.
+        """Yield every page of the users Oomnitza holds, in order (those matching condition, a
+        filter expression, if given).
 
         The first page tells how many there are; the pages after it are read concurrently, so
         a large instance costs a few round trips rather than one per page.
         """
-        page, total = self._users_page(0, page_size)
+        page, total = self._users_page(0, page_size, condition)
         skip = len(page)
         if page:
             yield page
         if page and skip < total:
             skips = range(skip, total, page_size)
             with ThreadPoolExecutor(concurrency, thread_name_prefix="oomnitza-read") as pool:
-                pages = pool.map(lambda at: self._users_page(at, page_size), skips)
+                pages = pool.map(lambda at: self._users_page(at, page_size, condition), skips)
                 for at, answer in zip(skips, pages, strict=True):
                     page, total = answer  # the count as of the last page, read on below
                     if not page:
@@ -94,14 +111,19 @@ class OomnitzaClient:
                     yield page
                     skip = at + len(page)
         while page and skip < total:  # users added while the pages were read
-            page, total = self._users_page(skip, page_size)
+            page, total = self._users_page(skip, page_size, condition)
             if page:
                 yield page
             skip += len(page)
 
-    def _users_page(self, skip: int, page_size: int) -> tuple[list[dict], int]:
+    def _users_page(
+        self, skip: int, page_size: int, condition: str | None
+    ) -> tuple[list[dict], int]:
         """The page of users from skip on, and how many users there are (as far as known)."""
-        response = self._call("GET", "/users", params={"limit": page_size, "skip": skip})
+        params = {"limit": page_size, "skip": skip}
+        if condition:
+            params["filter"] = condition
+        response = self._call("GET", "/users", params=params)
         page = json_body(response, "Oomnitza")
         if not isinstance(page, list):
             raise RemoteError("Oomnitza answered GET /api/v3/users with something not a list")

@@ -1,6 +1,8 @@
 """The users REST API's rules: query parameters, filters, sorting and checked changes."""
 
+import operator
 import re
+from datetime import UTC, datetime
 
 from starlette.responses import Response
 
@@ -17,7 +19,12 @@ from intune_pipeline.sandbox.web import json_response
 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
 FIELDS = EDITABLE_FIELDS | SYSTEM_FIELDS
-CONDITION = re.compile(r"^\s*(\w+)\s+eq\s+(?:'((?:[^']|'')*)'|(\S+))\s*$", re.IGNORECASE)
+CONDITION = re.compile(
+    r"^\s*(\w+)\s+(eq|ne|gt|ge|lt|le)\s+(?:'((?:[^']|'')*)'|(\S+))\s*$", re.IGNORECASE
+)
+# Dates compare as Unix seconds; the API takes them as those or as ISO 8601 (inferred for filters).
+DATE_FIELDS = frozenset({"creation_date", "change_date", "last_login_date", "last_visit"})
+ORDER = {"gt": operator.gt, "ge": operator.ge, "lt": operator.lt, "le": operator.le}
 
 
 def int_param(query, name: str, default: int) -> int:
@@ -42,20 +49,39 @@ def listing(query, found: list[dict], fields=FIELDS, kind="user") -> Response:
 
 
 def filtered(users: list[dict], expression: str, fields=FIELDS, kind="user") -> list[dict]:
-    """Objects matching "field eq 'value'" conditions joined by "and" (case-insensitive)."""
+    """Objects matching "field op value" conditions joined by "and": eq and ne compare text
+    case-insensitively; gt, ge, lt and le compare dates."""
     for condition in re.split(r"\s+and\s+", expression.strip(), flags=re.IGNORECASE):
         match = CONDITION.match(condition)
-        if not match or match.group(1) not in fields:
+        field, op = (match.group(1), match.group(2).lower()) if match else (None, None)
+        if field not in fields or (op in ORDER and field not in DATE_FIELDS):
             raise ApiError(
                 400,
                 f"Cannot use filter {expression!r}: the sandbox understands field eq 'value' "
-                f"conditions on {kind} fields, joined by and",
+                f"and ne conditions on {kind} fields, and gt, ge, lt and le on dates "
+                f"({', '.join(sorted(DATE_FIELDS & fields))}), joined by and",
             )
-        field = match.group(1)
-        wanted = (match.group(2) or "").replace("''", "'") if match.group(3) is None else None
-        wanted = (wanted if wanted is not None else match.group(3)).lower()
-        users = [u for u in users if str(u.get(field)).lower() == wanted]
+        text = match.group(3).replace("''", "'") if match.group(4) is None else match.group(4)
+        if op in ORDER:
+            bound, compare = unix_seconds(text, expression), ORDER[op]
+            users = [u for u in users if u.get(field) is not None and compare(u[field], bound)]
+        else:
+            wanted = text.lower()
+            users = [u for u in users if (str(u.get(field)).lower() == wanted) == (op == "eq")]
     return users
+
+
+def unix_seconds(text: str, expression: str) -> int:
+    """A date given as Unix seconds or as ISO 8601 ('YYYY-MM-DDTHH:mm:SSZ', taken as UTC)."""
+    if text.isdigit():
+        return int(text)
+    try:
+        moment = datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        raise ApiError(
+            400, f"Cannot use filter {expression!r}: {text!r} is not Unix seconds or ISO 8601"
+        ) from None
+    return int(moment.timestamp())
 
 
 def sorted_users(users: list[dict], sortby: str, fields=FIELDS, kind="user") -> list[dict]:

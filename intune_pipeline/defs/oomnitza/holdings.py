@@ -2,51 +2,76 @@
 
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 
 from intune_pipeline.defs.metadata import preview
 from intune_pipeline.defs.oomnitza.resources import IntegrationSettings, OomnitzaResource
-from intune_pipeline.oomnitza.client import OomnitzaClient
+from intune_pipeline.oomnitza.holdings import (
+    Holdings,
+    columns_of,
+    current_users,
+    load_snapshot,
+    save_snapshot,
+    settled,
+)
 
-# Read besides the mapped fields: the record's identity, its role, and whether it is suspended.
-RECORD_FIELDS = ["user_id", "uid", "role", "suspended"]
+
+class HoldingsConfig(dg.Config):
+    full_read: bool = False
+    """Read every Oomnitza user even when the last sync's read can be brought up to date."""
 
 
-def held_users(client: OomnitzaClient, fields: Sequence[str], intune_field: str) -> pd.DataFrame:
-    """Oomnitza's users with only the fields given; the Intune id field named intune_user_id."""
-    rest = [intune_field if field == "intune_user_id" else field for field in fields]
-    columns = list(dict.fromkeys([*RECORD_FIELDS, *rest]))
-    pages = [
-        pd.DataFrame.from_records(page, columns=columns) for page in client.list_users() if page
-    ]
-    frame = pd.concat(pages, ignore_index=True) if pages else pd.DataFrame(columns=columns)
-    return frame.rename(columns={intune_field: "intune_user_id"})
+def snapshot_path(instance: dg.DagsterInstance, name: str) -> Path:
+    """Where the reconciliation keeps what Oomnitza held after the integration's last load."""
+    return Path(instance.storage_directory()) / name / "oomnitza_users_after_load.pickle"
+
+
+def read_holdings(
+    context, name: str, fields: Sequence[str], earlier: pd.DataFrame | None, after_load=False
+) -> Holdings:
+    """Oomnitza's users now, through the integration's resources, from earlier if it can be;
+    after a load, with the boundary second of the read settled (see settled)."""
+    oomnitza: OomnitzaResource = getattr(context.resources, f"{name}_oomnitza")
+    integration: IntegrationSettings = getattr(context.resources, f"{name}_integration")
+    intune_field = integration.intune_field()
+    columns = columns_of(fields, intune_field)
+    with oomnitza.client() as client:
+        holdings = current_users(client, columns, intune_field, earlier)
+        return settled(client, holdings, columns, intune_field) if after_load else holdings
+
+
+def holdings_metadata(holdings: Holdings) -> dict:
+    """How Oomnitza was read, and why in full when an earlier read could not be used."""
+    return {"read": holdings.how, "records_read": holdings.changed, "why_full": holdings.why_full}
 
 
 def holdings_asset(name: str, fields: Sequence[str]) -> dg.AssetsDefinition:
     """The integration called name's read of Oomnitza; fields are the mapped ones."""
-    oomnitza_key, settings_key = f"{name}_oomnitza", f"{name}_integration"
 
     @dg.asset(
         key_prefix=[name],
         group_name=name,
         pool=name,
         kinds={"api", "pandas"},
-        required_resource_keys={oomnitza_key, settings_key},
+        required_resource_keys={f"{name}_oomnitza", f"{name}_integration"},
     )
-    def oomnitza_users_current(context: dg.AssetExecutionContext) -> pd.DataFrame:
-        """The users Oomnitza holds now, with only the fields this integration manages."""
-        oomnitza: OomnitzaResource = getattr(context.resources, oomnitza_key)
-        integration: IntegrationSettings = getattr(context.resources, settings_key)
+    def oomnitza_users_current(
+        context: dg.AssetExecutionContext, config: HoldingsConfig
+    ) -> pd.DataFrame:
+        """The users Oomnitza holds now, with only the fields this integration manages: the
+        last load's read-back brought up to date by change_date, or a full read."""
         started = time.monotonic()
-        with oomnitza.client() as client:
-            held = held_users(client, fields, integration.intune_field())
+        earlier = None if config.full_read else load_snapshot(snapshot_path(context.instance, name))
+        holdings = read_holdings(context, name, fields, earlier)
+        held = holdings.users
         managed = held["intune_user_id"].notna()
         context.add_output_metadata(
             {
                 "dagster/row_count": len(held),
+                **holdings_metadata(holdings),
                 "managed": int(managed.sum()),
                 "suspended": int(held["suspended"].eq(True).sum()),
                 "seconds": round(time.monotonic() - started, 3),
@@ -56,3 +81,12 @@ def holdings_asset(name: str, fields: Sequence[str]) -> dg.AssetsDefinition:
         return held
 
     return oomnitza_users_current
+
+
+def holdings_after_load(
+    context, name: str, fields: Sequence[str], before: pd.DataFrame
+) -> Holdings:
+    """Oomnitza's users after the load: the read before it, with what changed since."""
+    holdings = read_holdings(context, name, fields, before, after_load=True)
+    save_snapshot(holdings.users, snapshot_path(context.instance, name))
+    return holdings

@@ -6,7 +6,7 @@ import dagster as dg
 import pandas as pd
 
 from intune_pipeline.defs.metadata import table
-from intune_pipeline.defs.oomnitza.holdings import held_users
+from intune_pipeline.defs.oomnitza.holdings import holdings_after_load
 from intune_pipeline.defs.oomnitza.ledger import suspended_by_sync
 from intune_pipeline.defs.oomnitza.resources import IntegrationSettings, OomnitzaResource
 from intune_pipeline.oomnitza.saas import assigned_users, saas_application, set_assignments
@@ -23,22 +23,27 @@ def saas_asset(name: str, fields: Sequence[str]) -> dg.AssetsDefinition:
         group_name=name,
         pool=name,
         kinds={"api"},
-        ins={"oomnitza_sync_plan": dg.AssetIn(key_prefix=[name])},
+        ins={
+            "oomnitza_sync_plan": dg.AssetIn(key_prefix=[name]),
+            "oomnitza_users_current": dg.AssetIn(key_prefix=[name]),
+        },
         deps=[dg.AssetKey([name, "oomnitza_load"])],
         required_resource_keys={oomnitza_key, settings_key},
     )
     def oomnitza_saas_users(
-        context: dg.AssetExecutionContext, oomnitza_sync_plan: pd.DataFrame
+        context: dg.AssetExecutionContext,
+        oomnitza_sync_plan: pd.DataFrame,
+        oomnitza_users_current: pd.DataFrame,
     ) -> dg.MaterializeResult:
         """Synced users assigned to the SaaS application record (made if missing); leavers
         unassigned when deactivation is on."""
         oomnitza: OomnitzaResource = getattr(context.resources, oomnitza_key)
         integration: IntegrationSettings = getattr(context.resources, settings_key)
         plan = oomnitza_sync_plan
+        held = holdings_after_load(context, name, fields, oomnitza_users_current).users
         with oomnitza.client() as client:
             application = saas_application(client, integration.saas_application)
             saas_id = application["saas_id"]
-            held = held_users(client, fields, integration.intune_field())
             ids = folded(held["intune_user_id"])
             present = set(folded(plan.loc[plan["action"].isin(PRESENT), "graph_id"]))
             synced = held.loc[ids.isin(present) & held["suspended"].ne(True), "user_id"]

@@ -1,0 +1,135 @@
+"""What Oomnitza holds: read in full, or an earlier read brought up to date by change_date.
+
+A full read of a large instance is a hundred pages; the users changed since an earlier read are
+usually a handful. Oomnitza stamps every record it creates or changes with change_date, so an
+earlier read plus `change_date ge <when it began>` is what Oomnitza holds now, as long as no
+record was deleted meanwhile: the count Oomnitza gives tells that, and any doubt means a full read.
+Filtering change_date with ge, and change_date coming from the same clock as the answers' Date
+header, are inferred from the API's date rules, not documented; a refused filter means a full
+read as well.
+"""
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from intune_pipeline import pickles
+from intune_pipeline.errors import RemoteError
+from intune_pipeline.oomnitza.client import USERS_PAGE_SIZE, OomnitzaClient
+
+# Besides the mapped fields: the record's identity and last change, its role, and whether it is
+# suspended.
+RECORD_FIELDS = ["user_id", "uid", "change_date", "role", "suspended"]
+AS_OF = "oomnitza_as_of"  # frame.attrs: Oomnitza's clock when the read began (Unix seconds)
+SOURCE = "oomnitza_source"  # frame.attrs: the instance and the fields the frame was read with
+
+
+@dataclass(frozen=True)
+class Holdings:
+    """Oomnitza's users, and how they were read: "full", or "changes" with how many."""
+
+    users: pd.DataFrame
+    how: str
+    changed: int
+    why_full: str = ""
+
+
+def columns_of(fields: list[str], intune_field: str) -> list[str]:
+    """The fields read: the record's own, then the mapped ones (the Intune id field by name)."""
+    mapped = [intune_field if field == "intune_user_id" else field for field in fields]
+    return list(dict.fromkeys([*RECORD_FIELDS, *mapped]))
+
+
+def read_users(client: OomnitzaClient, columns: list[str], condition=None) -> pd.DataFrame:
+    """The users matching condition (all without one), with only the columns given."""
+    pages = [
+        pd.DataFrame.from_records(page, columns=columns)
+        for page in client.list_users(condition=condition)
+        if page
+    ]
+    return pd.concat(pages, ignore_index=True) if pages else pd.DataFrame(columns=columns)
+
+
+def current_users(
+    client: OomnitzaClient, columns: list[str], intune_field: str, earlier: pd.DataFrame | None
+) -> Holdings:
+    """What Oomnitza holds now: earlier brought up to date when it can be, else a full read.
+
+    The frame names the Intune id field intune_user_id, and carries in its attrs when the read
+    began, so a later read can start from it.
+    """
+    total, clock = client.census()
+    source = {"url": client.base_url, "columns": columns}
+    why = unusable(earlier, source)
+    if not why and clock is None:
+        why = "Oomnitza's answers carry no Date header to date a read by"
+    if not why:
+        try:
+            changed = read_users(client, columns, f"change_date ge {earlier.attrs[AS_OF]}")
+        except RemoteError as error:
+            if error.status != 400:
+                raise
+            why = f"Oomnitza refused a change_date filter: {error}"
+        else:
+            users = updated(earlier, changed.rename(columns={intune_field: "intune_user_id"}))
+            if len(users) == total:
+                return Holdings(stamped(users, clock, source), "changes", len(changed))
+            why = f"Oomnitza holds {total} users, the earlier read and its changes {len(users)}"
+    users = read_users(client, columns).rename(columns={intune_field: "intune_user_id"})
+    return Holdings(stamped(users, clock, source), "full", len(users), why)
+
+
+def settled(
+    client: OomnitzaClient, holdings: Holdings, columns: list[str], intune_field: str
+) -> Holdings:
+    """holdings, with the records changed in the second their read began read again once that
+    second is over, when there are more than a page of them.
+
+    change_date counts whole seconds, so the next read starts with that second again; after a
+    load it can hold most of what the load wrote, better read now than by the next run.
+    """
+    as_of = holdings.users.attrs[AS_OF]
+    stamps = pd.to_numeric(holdings.users["change_date"], errors="coerce")
+    if as_of is None or (stamps >= as_of).sum() <= USERS_PAGE_SIZE:
+        return holdings
+    while client.census()[1] <= as_of:
+        time.sleep(0.2)
+    again = current_users(client, columns, intune_field, holdings.users)
+    how = holdings.how if again.how == "changes" else "full"
+    return Holdings(again.users, how, holdings.changed + again.changed, again.why_full)
+
+
+def unusable(earlier: pd.DataFrame | None, source: dict) -> str:
+    """Why earlier cannot be brought up to date ("" when it can)."""
+    if earlier is None:
+        return "no earlier read"
+    if earlier.attrs.get(AS_OF) is None:
+        return "the earlier read is not dated"
+    if earlier.attrs.get(SOURCE) != source:
+        return "the earlier read was of other fields or another Oomnitza"
+    return ""
+
+
+def updated(earlier: pd.DataFrame, changed: pd.DataFrame) -> pd.DataFrame:
+    """earlier with each changed record in place of its old one, and new records at the end."""
+    kept = earlier[~earlier["user_id"].isin(changed["user_id"])]
+    users = pd.concat([kept, changed], ignore_index=True) if len(changed) else kept
+    # In uid order, as a full read lists them: the oldest record of a shared address first.
+    return users.sort_values("uid", kind="stable", ignore_index=True)
+
+
+def stamped(users: pd.DataFrame, clock: int | None, source: dict) -> pd.DataFrame:
+    users.attrs[AS_OF] = clock
+    users.attrs[SOURCE] = source
+    return users
+
+
+def load_snapshot(path: Path) -> pd.DataFrame | None:
+    """The users a sync kept after its load, if any."""
+    return pickles.read(path) if path.exists() else None
+
+
+def save_snapshot(users: pd.DataFrame, path: Path) -> None:
+    pickles.write(users, path)
