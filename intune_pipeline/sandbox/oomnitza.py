@@ -13,7 +13,7 @@ from intune_pipeline.sandbox.oomnitza_metadata import user_fields_metadata
 from intune_pipeline.sandbox.oomnitza_saas import SaasStore
 from intune_pipeline.sandbox.oomnitza_saas_api import saas_routes
 from intune_pipeline.sandbox.oomnitza_store import UserStore
-from intune_pipeline.sandbox.oomnitza_users import checked_values, listing
+from intune_pipeline.sandbox.oomnitza_users import UserListings, checked_values
 from intune_pipeline.sandbox.requestlog import RequestLog
 from intune_pipeline.sandbox.web import json_response, read_json, request_log_route
 
@@ -22,6 +22,8 @@ def oomnitza_app(
     store: UserStore, bulk: Bulk, saas: SaasStore, api_token: str, log: RequestLog
 ) -> Starlette:
     """Every /api/v3 call needs the Authorization2 header; /_sandbox/* is the operator's."""
+
+    listings = UserListings(store)
 
     def api(handler):
         async def endpoint(request: Request) -> Response:
@@ -45,7 +47,7 @@ def oomnitza_app(
         return user
 
     async def list_users(request: Request) -> Response:
-        return listing(request.query_params, store.in_uid_order())
+        return listings.answer(request.query_params)
 
     async def create_user(request: Request) -> Response:
         values = checked_values(store, await body(request))

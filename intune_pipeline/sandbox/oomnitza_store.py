@@ -40,6 +40,7 @@ class UserStore:
         self._unique: dict[str, dict[str, dict]] = {field: {} for field in EXACT_UNIQUE}
         self._next_uid = 1
         self._in_uid_order = True  # until a loaded file gives uids out of order
+        self.revision = 0  # counts changes, so a listing can be kept while there are none
 
     def in_uid_order(self) -> list[dict]:
         """All users, sorted by uid as Oomnitza lists them."""
@@ -107,6 +108,7 @@ class UserStore:
         del self.users[user["user_id"]]
 
     def _index(self, user: dict) -> None:
+        self.revision += 1
         if user.get("username"):
             self._by_username[user["username"].lower()] = user
         if user.get("email"):
@@ -118,6 +120,7 @@ class UserStore:
                 index[user[field]] = user
 
     def _unindex(self, user: dict) -> None:
+        self.revision += 1
         if user.get("username"):
             self._by_username.pop(user["username"].lower(), None)
         if user.get("email"):
