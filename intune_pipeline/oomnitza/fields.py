@@ -1,5 +1,8 @@
 """Oomnitza user fields: REST names and the internal ids that bulk records are keyed by."""
 
+from itertools import compress, repeat
+from operator import is_not
+
 import numpy as np
 import pandas as pd
 
@@ -37,11 +40,18 @@ def bulk_records(users: pd.DataFrame, custom_field_ids: dict[str, str]) -> list[
         raise ValueError(f"no Oomnitza field id for {unknown}")
     keys = [ids.get(column, column) for column in users.columns]
     # Column by column rather than to_dict("records"), which boxes every value on its own.
-    columns = [[plain(value) for value in users[c].to_numpy(dtype=object)] for c in users]
+    columns = [plain_values(users[c].to_numpy(dtype=object)) for c in users]
     return [
-        {key: value for key, value in zip(keys, row, strict=True) if value is not None}
+        dict(compress(zip(keys, row, strict=True), map(is_not, row, repeat(None))))
         for row in zip(*columns, strict=True)
     ]
+
+
+def plain_values(values: np.ndarray) -> list:
+    """The values as JSON takes them; most columns hold no numpy scalar to convert."""
+    if any(issubclass(kind, np.generic) for kind in set(map(type, values))):
+        return [plain(value) for value in values]
+    return values.tolist()
 
 
 def plain(value):
