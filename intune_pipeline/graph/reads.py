@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Literal
 
 from intune_pipeline.errors import ConfigError, Labels, RemoteError
@@ -149,6 +150,12 @@ def unique(users: Iterable) -> list[dict]:
     """Each user once. A replayed entry counts once; different entries under one id are all
     kept, and validation rejects them as sharing it. An entry without a text id, or that is no
     object at all, is kept (as an empty object) to be rejected with a reason, never fatal."""
+    users = list(users)
+    # The usual case, checked in C: objects only, each with its own text id.
+    if all_of(users, dict):
+        ids = list(map(dict.get, users, repeat("id")))
+        if all_of(ids, str) and len(set(ids)) == len(ids):
+            return users
     by_id: dict[str, list[dict]] = {}
     unidentified = []
     for user in users:
@@ -159,3 +166,7 @@ def unique(users: Iterable) -> list[dict]:
         elif user not in (same := by_id.setdefault(user["id"], [])):
             same.append(user)
     return [user for same in by_id.values() for user in same] + unidentified
+
+
+def all_of(values: list, kind: type) -> bool:
+    return set(map(type, values)) <= {kind}
