@@ -17,7 +17,7 @@ import pandas as pd
 
 from intune_pipeline import pickles
 from intune_pipeline.errors import RemoteError
-from intune_pipeline.oomnitza.client import USERS_PAGE_SIZE, OomnitzaClient
+from intune_pipeline.oomnitza.client import OomnitzaClient
 
 # Besides the mapped fields: the record's identity and last change, its role, and whether it is
 # suspended.
@@ -53,14 +53,19 @@ def read_users(client: OomnitzaClient, columns: list[str], condition=None) -> pd
 
 
 def current_users(
-    client: OomnitzaClient, columns: list[str], intune_field: str, earlier: pd.DataFrame | None
+    client: OomnitzaClient,
+    columns: list[str],
+    intune_field: str,
+    earlier: pd.DataFrame | None,
+    settle: bool = False,
 ) -> Holdings:
     """What Oomnitza holds now: earlier brought up to date when it can be, else a full read.
 
     The frame names the Intune id field intune_user_id, and carries in its attrs when the read
-    began, so a later read can start from it.
+    began, so a later read can start from it. settle: first wait for Oomnitza's clock to pass
+    the current second (see next_second).
     """
-    total, clock = client.census()
+    total, clock = next_second(client) if settle else client.census()
     source = {"url": client.base_url, "columns": columns}
     why = unusable(earlier, source)
     if not why and clock is None:
@@ -81,24 +86,19 @@ def current_users(
     return Holdings(stamped(users, clock, source), "full", len(users), why)
 
 
-def settled(
-    client: OomnitzaClient, holdings: Holdings, columns: list[str], intune_field: str
-) -> Holdings:
-    """holdings, with the records changed in the second their read began read again once that
-    second is over, when there are more than a page of them.
+def next_second(client: OomnitzaClient) -> tuple[int, int | None]:
+    """A census taken once Oomnitza's clock shows a later second than when asked.
 
-    change_date counts whole seconds, so the next read starts with that second again; after a
-    load it can hold most of what the load wrote, better read now than by the next run.
+    change_date counts whole seconds, so a later read starts with the second this one began in
+    again. Right after a large load, that second can hold thousands of the records just written:
+    waiting for it to pass (half a second on average) spares the next run reading them again.
     """
-    as_of = holdings.users.attrs[AS_OF]
-    stamps = pd.to_numeric(holdings.users["change_date"], errors="coerce")
-    if as_of is None or (stamps >= as_of).sum() <= USERS_PAGE_SIZE:
-        return holdings
-    while client.census()[1] <= as_of:
-        time.sleep(0.2)
-    again = current_users(client, columns, intune_field, holdings.users)
-    how = holdings.how if again.how == "changes" else "full"
-    return Holdings(again.users, how, holdings.changed + again.changed, again.why_full)
+    total, clock = client.census()
+    began = clock
+    while clock is not None and clock <= began:
+        time.sleep(0.1)
+        total, clock = client.census()
+    return total, clock
 
 
 def unusable(earlier: pd.DataFrame | None, source: dict) -> str:

@@ -9,13 +9,13 @@ import pandas as pd
 
 from intune_pipeline.defs.metadata import preview
 from intune_pipeline.defs.oomnitza.resources import IntegrationSettings, OomnitzaResource
+from intune_pipeline.oomnitza.client import USERS_PAGE_SIZE
 from intune_pipeline.oomnitza.holdings import (
     Holdings,
     columns_of,
     current_users,
     load_snapshot,
     save_snapshot,
-    settled,
 )
 
 
@@ -30,17 +30,15 @@ def snapshot_path(instance: dg.DagsterInstance, name: str) -> Path:
 
 
 def read_holdings(
-    context, name: str, fields: Sequence[str], earlier: pd.DataFrame | None, after_load=False
+    context, name: str, fields: Sequence[str], earlier: pd.DataFrame | None, settle=False
 ) -> Holdings:
-    """Oomnitza's users now, through the integration's resources, from earlier if it can be;
-    after a load, with the boundary second of the read settled (see settled)."""
+    """Oomnitza's users now, through the integration's resources, from earlier if it can be."""
     oomnitza: OomnitzaResource = getattr(context.resources, f"{name}_oomnitza")
     integration: IntegrationSettings = getattr(context.resources, f"{name}_integration")
     intune_field = integration.intune_field()
     columns = columns_of(fields, intune_field)
     with oomnitza.client() as client:
-        holdings = current_users(client, columns, intune_field, earlier)
-        return settled(client, holdings, columns, intune_field) if after_load else holdings
+        return current_users(client, columns, intune_field, earlier, settle)
 
 
 def holdings_metadata(holdings: Holdings) -> dict:
@@ -84,9 +82,12 @@ def holdings_asset(name: str, fields: Sequence[str]) -> dg.AssetsDefinition:
 
 
 def holdings_after_load(
-    context, name: str, fields: Sequence[str], before: pd.DataFrame
+    context, name: str, fields: Sequence[str], before: pd.DataFrame, written: int = 0
 ) -> Holdings:
-    """Oomnitza's users after the load: the read before it, with what changed since."""
-    holdings = read_holdings(context, name, fields, before, after_load=True)
+    """Oomnitza's users after the load: the read before it, with what changed since, kept for
+    the next run. After more than a page of writes, the read waits for Oomnitza's clock to pass
+    the current second, so that the next run does not read them again."""
+    settle = written > USERS_PAGE_SIZE
+    holdings = read_holdings(context, name, fields, before, settle)
     save_snapshot(holdings.users, snapshot_path(context.instance, name))
     return holdings

@@ -42,9 +42,9 @@ def reconciliation_check(name: str, fields: Sequence[str]) -> dg.AssetChecksDefi
         """A run log can say "added" for a record Oomnitza lost; only a read-back can tell.
         What changed since the read before the load is read back, and kept for the next run."""
         integration: IntegrationSettings = getattr(context.resources, settings_key)
-        holdings = holdings_after_load(context, name, fields, before)
-        found = differences(plan, touched(holdings.users, plan, before), integration.sync_keys)
         checked = int(plan["action"].isin(["create", "update", "deactivate"]).sum())
+        holdings = holdings_after_load(context, name, fields, before, written=checked)
+        found = differences(plan, touched(holdings.users, plan, before), integration.sync_keys)
         users = found["user"].nunique()
         return dg.AssetCheckResult(
             passed=found.empty,
