@@ -22,11 +22,12 @@ def differences(plan: pd.DataFrame, held: pd.DataFrame, sync_keys: Sequence[str]
     there = sent[found.notna()]
     records = held.loc[found[found.notna()]].set_index(there.index)
     fields = [column for column in there.columns if column in held.columns]
+    # One row per planned user and changed field, so each field's rows are found at once.
+    named = there["changed_fields"].explode()
+    creates = there["action"].eq("create")
     for field in fields:
         planned, now = comparable(there[field]), comparable(records[field])
-        expected = there["action"].eq("create") | there["changed_fields"].map(
-            lambda names, field=field: field in names
-        )
+        expected = creates | there.index.isin(named.index[named.eq(field).to_numpy(dtype=bool)])
         if field == "suspended":
             planned = there["action"].eq("deactivate").map({True: "True", False: pd.NA})
             expected = there["action"].eq("deactivate")
