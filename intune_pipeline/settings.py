@@ -137,10 +137,12 @@ class Integration(Section):
 
     @model_validator(mode="after")
     def no_leavers_from_a_partial_read(self):
-        if self.users.segmented_read and self.deactivation.enabled and self.deactivation.missing:
+        segmented = self.users.segmented_read is True
+        if segmented and self.deactivation.enabled and self.deactivation.missing:
             raise ValueError(
-                "users.segmented_read may miss a user changed minutes before a full read, and "
-                "deactivation.missing would then suspend that user: turn one of them off"
+                "users.segmented_read may miss a user renamed while a full read runs, and "
+                "deactivation.missing would then suspend that user: set segmented_read to auto "
+                "or false, or turn deactivation.missing off"
             )
         return self
 

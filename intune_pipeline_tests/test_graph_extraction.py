@@ -74,7 +74,7 @@ def read_ids(graph: GraphResource) -> list[str]:
             GRAPH_USER_PROPERTIES,
             graph.scope(),
             graph.parsed_filter(),
-            segmented=graph.segmented_read,
+            segmenting=graph.segmenting(),
         )
     return [user["id"] for user in read.users]
 

@@ -2,10 +2,11 @@
 
 import pytest
 
+from intune_pipeline.defs.graph.resources import segmented_read
 from intune_pipeline.errors import ConfigError
 from intune_pipeline.graph.client import MAX_PAGE_SIZE
 from intune_pipeline.graph.odata_filter import parse_filter
-from intune_pipeline.graph.segments import SEQUENTIAL_PAGES, segment_filters
+from intune_pipeline.graph.segments import SEQUENTIAL_PAGES, SLOW_PAGE_SECONDS, segment_filters
 from intune_pipeline.sandbox import Sandbox, SandboxConfig
 from intune_pipeline.settings import load_settings
 from intune_pipeline_tests.test_graph_extraction import read_ids, resource, tenant_ids
@@ -35,7 +36,7 @@ def segment_requests(sandbox: Sandbox) -> list[dict]:
 )
 def test_every_user_arrives_exactly_once(sandbox, scope, user_filter):
     before = len(segment_requests(sandbox))
-    graph = resource(sandbox, user_scope=scope, user_filter=user_filter, segmented_read=True)
+    graph = resource(sandbox, user_scope=scope, user_filter=user_filter, segmented_read="always")
     ids = read_ids(graph)
     wanted = tenant_ids(sandbox)
     if user_filter:
@@ -63,11 +64,41 @@ def test_segments_keep_the_user_filter_and_the_remainder_is_advanced():
     assert not filters[0].matches({"userPrincipalName": "a@x", "accountEnabled": False})
 
 
-def test_without_the_setting_the_listing_is_one_chain_of_pages(sandbox):
+def test_turned_off_the_listing_is_one_chain_of_pages(sandbox):
     before = len(segment_requests(sandbox))
-    ids = read_ids(resource(sandbox))
+    ids = read_ids(resource(sandbox, segmented_read="never"))
     assert set(ids) == tenant_ids(sandbox) and len(ids) == len(set(ids))
     assert len(segment_requests(sandbox)) == before
+
+
+def test_by_default_slow_pages_are_read_in_segments(sandbox):
+    sandbox.set_faults("graph", latency=SLOW_PAGE_SECONDS * 1.5)
+    try:
+        before = len(segment_requests(sandbox))
+        ids = read_ids(resource(sandbox, segmented_read="when_slow"))
+    finally:
+        sandbox.set_faults("graph", latency=0.0)
+    assert set(ids) == tenant_ids(sandbox) and len(ids) == len(set(ids))
+    assert len(segment_requests(sandbox)) > before
+
+
+@pytest.mark.parametrize(
+    ("segmented", "deactivation", "mode"),
+    [
+        ("auto", "{enabled: false}", "when_slow"),
+        ("auto", "{enabled: true}", "never"),  # missing users are suspended: one live listing
+        ("auto", "{enabled: true, missing: false}", "when_slow"),
+        ("true", "{enabled: false}", "always"),
+        ("false", "{enabled: false}", "never"),
+    ],
+)
+def test_auto_reads_in_segments_unless_missing_users_are_suspended(
+    tmp_path, segmented, deactivation, mode
+):
+    text = (
+        MINIMAL + f"    users: {{segmented_read: {segmented}}}\n    deactivation: {deactivation}\n"
+    )
+    assert segmented_read(load_settings(write(tmp_path, text)).integrations[0]) == mode
 
 
 def test_segments_are_refused_beside_suspending_missing_users(tmp_path):
@@ -75,4 +106,4 @@ def test_segments_are_refused_beside_suspending_missing_users(tmp_path):
     with pytest.raises(ConfigError, match=r"users\.segmented_read may miss a user"):
         load_settings(write(tmp_path, text))
     off = text.replace("{enabled: true}", "{enabled: true, missing: false}")
-    assert load_settings(write(tmp_path, off)).integrations[0].users.segmented_read
+    assert load_settings(write(tmp_path, off)).integrations[0].users.segmented_read is True

@@ -9,7 +9,7 @@ from intune_pipeline.errors import ConfigError, Labels, RemoteError
 from intune_pipeline.graph.client import GraphClient
 from intune_pipeline.graph.errors import DeltaExpired
 from intune_pipeline.graph.odata_filter import UserFilter
-from intune_pipeline.graph.segments import listed_users
+from intune_pipeline.graph.segments import Segmenting, listed_users
 
 OUT_OF_SCOPE = "out of scope"  # a changed user that no longer matches the scope or filter
 
@@ -56,11 +56,11 @@ def read_users(
     scope: UserScope,
     user_filter: UserFilter | None,
     delta_link: str | None = None,
-    segmented: bool = False,
+    segmenting: Segmenting | None = None,
 ) -> UserRead:
     """Changes since delta_link when there is one and Graph still honours it, else every user.
 
-    segmented reads a large full listing in concurrent segments (graph/segments.py).
+    With segmenting, a large full listing may be read in concurrent segments (graph/segments.py).
     """
     note = None
     if delta_link and not client.is_graph_link(delta_link):
@@ -74,19 +74,21 @@ def read_users(
             if not isinstance(error, DeltaExpired) and error.status not in (400, 404, 410):
                 raise
             note = f"Graph refused the delta link ({error}); read every user instead."
-    read = read_all(client, select, scope, user_filter, segmented)
+    read = read_all(client, select, scope, user_filter, segmenting)
     read.note = note
     return read
 
 
-def read_all(client, select, scope: UserScope, user_filter, segmented: bool = False) -> UserRead:
+def read_all(
+    client, select, scope: UserScope, user_filter, segmenting: Segmenting | None = None
+) -> UserRead:
     # The link comes first, so a change made while the users are read is seen again next time
     # rather than missed; applying it twice is harmless.
     link = client.latest_delta_link(select)
     if scope.kind == "group":
         pages = client.group_members(scope.group_id, select, user_filter)
-    elif segmented:
-        pages = [listed_users(client, select, user_filter)]
+    elif segmenting:
+        pages = [listed_users(client, select, user_filter, segmenting)]
     else:
         pages = client.users(select, user_filter)
     users = unique([user for page in pages for user in page])

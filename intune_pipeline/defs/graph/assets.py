@@ -70,9 +70,7 @@ def graph_assets(
         load = dg.AssetKey([name, "oomnitza_load"])
         link = None if config.full_read else delta_cursor(context.instance, load)
         with graph.client() as client:
-            read = read_users(
-                client, select, graph.scope(), user_filter, link, graph.segmented_read
-            )
+            read = read_users(client, select, graph.scope(), user_filter, link, graph.segmenting())
             memberships = group_memberships(client, role_groups)
         if role_groups:
             for user in read.users:

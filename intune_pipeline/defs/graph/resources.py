@@ -8,6 +8,7 @@ from intune_pipeline.errors import Labels
 from intune_pipeline.graph import GraphClient, GraphCredentials, TokenProvider, UserScope
 from intune_pipeline.graph.clouds import cloud_named, scope_for
 from intune_pipeline.graph.odata_filter import UserFilter, parse_filter
+from intune_pipeline.graph.segments import SLOW_PAGE_SECONDS, Segmenting
 from intune_pipeline.http import http_client, https_base_url, tls_context
 from intune_pipeline.settings import Integration
 
@@ -54,7 +55,13 @@ class GraphResource(FromSettings):
     user_scope: str = "all"
     group_id: str | None = None
     user_filter: str | None = None
-    segmented_read: bool = False
+    segmented_read: str = "never"
+    """always, when_slow or never: whether a large full listing is read in segments."""
+
+    def segmenting(self) -> Segmenting | None:
+        if self.segmented_read == "never":
+            return None
+        return Segmenting(0.0 if self.segmented_read == "always" else SLOW_PAGE_SECONDS)
 
     def scope(self) -> UserScope:
         labels = Labels(kind=self.label("user_scope"), group_id=self.label("group_id"))
@@ -104,5 +111,15 @@ def graph_resource(integration: Integration) -> GraphResource:
     return GraphResource(
         **arguments,
         user_filter=integration.graph_filter(),
-        segmented_read=integration.users.segmented_read,
+        segmented_read=segmented_read(integration),
     )
+
+
+def segmented_read(integration: Integration) -> str:
+    """users.segmented_read as a mode: auto reads in segments when pages are slow, unless a full
+    read suspends the users it misses (a segmented read can miss one renamed meanwhile)."""
+    chosen = integration.users.segmented_read
+    if chosen == "auto":
+        missing = integration.deactivation.enabled and integration.deactivation.missing
+        return "never" if missing else "when_slow"
+    return "always" if chosen else "never"
