@@ -12,7 +12,6 @@ from intune_pipeline.oomnitza.holdings import (
     columns_of,
     current_users,
     load_snapshot,
-    next_second,
     read_users,
     updated,
 )
@@ -146,14 +145,3 @@ def test_the_sandbox_filters_dates_as_unix_seconds_or_iso_8601(sandbox, expressi
         assert sum(len(page) for page in client.list_users(condition=expression)) == everyone
         later = "change_date gt 4000000000"
         assert not sum(len(page) for page in client.list_users(condition=later))
-
-
-def test_after_a_large_load_the_read_waits_for_oomnitzas_clock_to_pass_the_second():
-    clocks = iter([100, 100, 100, 101])
-
-    class Ticking:
-        def census(self):
-            return 7, next(clocks)
-
-    assert next_second(Ticking()) == (7, 101)
-    assert next(clocks, None) is None

@@ -9,7 +9,6 @@ header, are inferred from the API's date rules, not documented; a refused filter
 read as well.
 """
 
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,15 +56,15 @@ def current_users(
     columns: list[str],
     intune_field: str,
     earlier: pd.DataFrame | None,
-    settle: bool = False,
 ) -> Holdings:
     """What Oomnitza holds now: earlier brought up to date when it can be, else a full read.
 
     The frame names the Intune id field intune_user_id, and carries in its attrs when the read
-    began, so a later read can start from it. settle: first wait for Oomnitza's clock to pass
-    the current second (see next_second).
+    began, so a later read can start from it. change_date counts whole seconds, so that read
+    starts with the second this one began in again: after a load, what the load wrote in its
+    last second is read again by the next run.
     """
-    total, clock = next_second(client) if settle else client.census()
+    total, clock = client.census()
     source = {"url": client.base_url, "columns": columns}
     why = unusable(earlier, source)
     if not why and clock is None:
@@ -84,21 +83,6 @@ def current_users(
             why = f"Oomnitza holds {total} users, the earlier read and its changes {len(users)}"
     users = read_users(client, columns).rename(columns={intune_field: "intune_user_id"})
     return Holdings(stamped(users, clock, source), "full", len(users), why)
-
-
-def next_second(client: OomnitzaClient) -> tuple[int, int | None]:
-    """A census taken once Oomnitza's clock shows a later second than when asked.
-
-    change_date counts whole seconds, so a later read starts with the second this one began in
-    again. Right after a large load, that second can hold thousands of the records just written:
-    waiting for it to pass (half a second on average) spares the next run reading them again.
-    """
-    total, clock = client.census()
-    began = clock
-    while clock is not None and clock <= began:
-        time.sleep(0.1)
-        total, clock = client.census()
-    return total, clock
 
 
 def unusable(earlier: pd.DataFrame | None, source: dict) -> str:

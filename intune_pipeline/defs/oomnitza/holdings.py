@@ -9,7 +9,6 @@ import pandas as pd
 
 from intune_pipeline.defs.metadata import preview
 from intune_pipeline.defs.oomnitza.resources import IntegrationSettings, OomnitzaResource
-from intune_pipeline.oomnitza.client import USERS_PAGE_SIZE
 from intune_pipeline.oomnitza.holdings import (
     Holdings,
     columns_of,
@@ -30,7 +29,7 @@ def snapshot_path(instance: dg.DagsterInstance, name: str) -> Path:
 
 
 def read_holdings(
-    context, name: str, fields: Sequence[str], earlier: pd.DataFrame | None, settle=False
+    context, name: str, fields: Sequence[str], earlier: pd.DataFrame | None
 ) -> Holdings:
     """Oomnitza's users now, through the integration's resources, from earlier if it can be."""
     oomnitza: OomnitzaResource = getattr(context.resources, f"{name}_oomnitza")
@@ -38,7 +37,7 @@ def read_holdings(
     intune_field = integration.intune_field()
     columns = columns_of(fields, intune_field)
     with oomnitza.client() as client:
-        return current_users(client, columns, intune_field, earlier, settle)
+        return current_users(client, columns, intune_field, earlier)
 
 
 def holdings_metadata(holdings: Holdings) -> dict:
@@ -82,12 +81,10 @@ def holdings_asset(name: str, fields: Sequence[str]) -> dg.AssetsDefinition:
 
 
 def holdings_after_load(
-    context, name: str, fields: Sequence[str], before: pd.DataFrame, written: int = 0
+    context, name: str, fields: Sequence[str], before: pd.DataFrame
 ) -> Holdings:
     """Oomnitza's users after the load: the read before it, with what changed since, kept for
-    the next run. After more than a page of writes, the read waits for Oomnitza's clock to pass
-    the current second, so that the next run does not read them again."""
-    settle = written > USERS_PAGE_SIZE
-    holdings = read_holdings(context, name, fields, before, settle)
+    the next run."""
+    holdings = read_holdings(context, name, fields, before)
     save_snapshot(holdings.users, snapshot_path(context.instance, name))
     return holdings

@@ -43,7 +43,7 @@ def reconciliation_check(name: str, fields: Sequence[str]) -> dg.AssetChecksDefi
         What changed since the read before the load is read back, and kept for the next run."""
         integration: IntegrationSettings = getattr(context.resources, settings_key)
         checked = int(plan["action"].isin(["create", "update", "deactivate"]).sum())
-        holdings = holdings_after_load(context, name, fields, before, written=checked)
+        holdings = holdings_after_load(context, name, fields, before)
         found = differences(plan, touched(holdings.users, plan, before), integration.sync_keys)
         users = found["user"].nunique()
         return dg.AssetCheckResult(
