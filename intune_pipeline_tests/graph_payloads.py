@@ -43,13 +43,15 @@ def good_user(draw, n: int) -> dict:
     return user
 
 
+# What JSON from Graph can carry, and the sandbox's tenant file can hold: 64-bit integers.
+INTEGERS = st.integers(-(2**63), 2**63 - 1)
 BAD_VALUES = st.one_of(
     st.none(),
-    st.integers(),
+    INTEGERS,
     st.floats(allow_nan=True, allow_infinity=True),
     st.booleans(),
-    st.lists(st.integers() | st.text(max_size=5), max_size=3),
-    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+    st.lists(INTEGERS | st.text(max_size=5), max_size=3),
+    st.dictionaries(st.text(max_size=5), INTEGERS, max_size=2),
     st.text(ANY_CHARACTER, max_size=30),  # control characters, every plane
     st.integers(300, 20_000).map(lambda n: "é" * n),  # too long for any field
     st.just(""),
@@ -62,7 +64,7 @@ def bad_user(draw, n: int) -> object:
     """A good user spoiled: a property missing, null or of a wrong value, or no object at all."""
     how = draw(st.sampled_from(["value", "missing", "not_an_object", "empty"]))
     if how == "not_an_object":
-        return draw(st.none() | st.integers() | st.text(max_size=10) | st.lists(st.integers()))
+        return draw(st.none() | INTEGERS | st.text(max_size=10) | st.lists(INTEGERS))
     if how == "empty":
         return {}
     user = draw(good_user(n))

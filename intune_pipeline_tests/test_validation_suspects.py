@@ -8,14 +8,7 @@ import pandera.pandas as pa
 import pytest
 
 from intune_pipeline.users.schemas import GraphUser, OomnitzaUser
-from intune_pipeline.users.validation import (
-    REJECTION_COLUMNS,
-    identifier,
-    readable_reason,
-    shorten,
-    split_valid,
-    tidy,
-)
+from intune_pipeline.users.validation import REJECTION_COLUMNS, rejections_of, split_valid, tidy
 
 # Values each text column may be given: good ones, and each way a value can fail a check.
 ODD = [None, float("nan"), "", 42, ["a"], {"a": 1}, "x" * 400, "Bell\x07", "UPPER@Contoso.com"]
@@ -29,19 +22,7 @@ def everything(frame: pd.DataFrame, model, identity: pd.DataFrame):
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
     rows = cases["index"].astype(int).to_numpy()
-    rejections = pd.DataFrame(
-        {
-            "id": [identifier(v) for v in identity.loc[rows, "id"]],
-            "userPrincipalName": [identifier(v) for v in identity.loc[rows, "userPrincipalName"]],
-            "field": cases["column"].to_numpy(),
-            "value": [shorten(v) for v in cases["failure_case"]],
-            "reason": [
-                readable_reason(c, str(k))
-                for c, k in zip(cases["column"], cases["check"], strict=True)
-            ],
-        }
-    ).drop_duplicates(ignore_index=True)
-    return frame.drop(index=pd.unique(rows)), rejections
+    return frame.drop(index=pd.unique(rows)), rejections_of(cases, identity)
 
 
 def value(rng: random.Random, good):

@@ -27,7 +27,7 @@ def cleaned(values: pd.Series, *functions) -> pd.Series:
     for function in functions:
         results = map(function, results)
     results = list(results)
-    if tidy_already(results):
+    if no_blanks(results):
         return pd.Series(results, index=values.index, dtype=object)
     # Inline rather than a call per value: every mapped column passes through this loop.
     tidy = [
@@ -42,7 +42,7 @@ def cleaned(values: pd.Series, *functions) -> pd.Series:
     return pd.Series(array, index=values.index, copy=False)
 
 
-def tidy_already(values: list) -> bool:
+def no_blanks(values: list) -> bool:
     """Only text, none of it blank, and None, as in validated Graph users: asked in C."""
     kinds = set(map(type, values))
     return (

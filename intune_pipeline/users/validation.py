@@ -110,7 +110,15 @@ def split_valid(
             f"failed for {first['column']}: {first['failure_case']}"
         )
     rows = cases["index"].astype(int).to_numpy()
-    rejections = pd.DataFrame(
+    # Every failing row is dropped (each of a shared value's holders too), so what is left
+    # passes: validating it again would only repeat the checks.
+    return frame.drop(index=pd.unique(rows)), rejections_of(cases, identity)
+
+
+def rejections_of(cases: pd.DataFrame, identity: pd.DataFrame) -> pd.DataFrame:
+    """One rejection per failing field of a row, from Pandera's failure cases, in words."""
+    rows = cases["index"].astype(int).to_numpy()
+    return pd.DataFrame(
         {
             "id": [identifier(v) for v in identity.loc[rows, "id"]],
             "userPrincipalName": [identifier(v) for v in identity.loc[rows, "userPrincipalName"]],
@@ -122,9 +130,6 @@ def split_valid(
             ],
         }
     ).drop_duplicates(ignore_index=True)
-    # Every failing row is dropped (each of a shared value's holders too), so what is left
-    # passes: validating it again would only repeat the checks.
-    return frame.drop(index=pd.unique(rows)), rejections
 
 
 def present_text(value):
