@@ -16,7 +16,7 @@ STAGES = {
     "reconcile": ["oomnitza_load_planned_changes_applied"],
 }
 HEADERS = ["run", "users", "wall s", "users/s", "floor s", "x floor", "peak RSS MiB"]
-HEADERS += [*STAGES, "checks", "Dagster", "sent"]
+HEADERS += [*STAGES, "checks", "Dagster", "Oomnitza read", "sent"]
 
 
 def machine() -> str:
@@ -47,6 +47,7 @@ def row(name: str, users: int, run: dict, floor: dict | None) -> list:
         *stages,
         checks,
         dagster,
+        f"{run.get('oomnitza_read', 0):,}",
         f"{run['sent']:,}",
     ]
 

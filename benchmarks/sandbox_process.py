@@ -26,10 +26,10 @@ class BenchSandbox(SandboxProcess):
     def env(self) -> dict[str, str]:
         return self.settings
 
-    def retitle(self, count: int) -> int:
+    def retitle(self, count: int, seed: int = 7) -> int:
         """Give count users a new job title (an operator's change in Entra); how many changed."""
         url = f"{self.env['GRAPH_URL']}/_sandbox/tenant/mutations"
         with httpx.Client(verify=self.env["INTUNE_PIPELINE_CA_BUNDLE"], timeout=60) as http:
-            answer = http.post(url, json={"retitles": count, "seed": 7})
+            answer = http.post(url, json={"retitles": count, "seed": seed})
             answer.raise_for_status()
         return len(answer.json()["retitles"])

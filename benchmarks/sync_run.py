@@ -58,6 +58,8 @@ def main() -> int:
         "steps": steps,
         "read": assets.get("graph_users_raw", {}).get("dagster/row_count", 0),
         "sent": assets.get("oomnitza_load", {}).get("sent", 0),
+        # Oomnitza's records read for the plan: all of them, or those changed since the last load.
+        "oomnitza_read": assets.get("oomnitza_users_current", {}).get("records_read", 0),
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
     print(json.dumps(report))
