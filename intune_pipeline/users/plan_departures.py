@@ -44,6 +44,8 @@ def unheld_leavers(
     desired: pd.DataFrame, held: pd.DataFrame, leavers: pd.DataFrame
 ) -> pd.DataFrame:
     """Leavers Graph still lists (disabled) that Oomnitza has no record of: never created."""
+    if desired.empty:  # most runs: folding every held id would be for nothing
+        return pd.DataFrame()
     ids = set(folded(held["intune_user_id"]).dropna()) if "intune_user_id" in held else set()
     new = desired[~folded(desired["intune_user_id"]).isin(ids)]
     if new.empty:
