@@ -18,21 +18,15 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import orjson
 
+from intune_pipeline.sandbox.clients import token_request
+
 SELECT = "id,userPrincipalName,mail,givenName,surname,displayName,jobTitle,officeLocation"
 SELECT += ",mobilePhone,businessPhones"
 PAGE = 1000  # Oomnitza's largest page of users
 
 
 def graph_users(http: httpx.Client, env: dict) -> list[dict]:
-    token = http.post(
-        f"{env['ENTRA_LOGIN_URL']}/{env['ENTRA_TENANT_ID']}/oauth2/v2.0/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": env["ENTRA_CLIENT_ID"],
-            "client_secret": env["ENTRA_CLIENT_SECRET"],
-            "scope": f"{env['GRAPH_URL']}/.default",
-        },
-    ).json()["access_token"]
+    token = token_request(http, env).json()["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
     url, params, users = f"{env['GRAPH_URL']}/v1.0/users", {"$select": SELECT, "$top": 999}, []
     while url:

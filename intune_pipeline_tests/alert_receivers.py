@@ -33,23 +33,29 @@ def authenticate(server, session, envelope, mechanism, auth_data):
 
 
 class SmtpServer:
-    """STARTTLS with a certificate for 127.0.0.1 from a CA of its own (ca_file)."""
+    """STARTTLS (or, with implicit_tls, TLS from the first byte, port 465 style) with a
+    certificate for 127.0.0.1 from a CA of its own (ca_file)."""
 
-    def __init__(self, tmp_path):
+    def __init__(self, tmp_path, implicit_tls: bool = False):
         ca = trustme.CA()
         self.ca_file = tmp_path / "smtp-ca.pem"
         ca.cert_pem.write_to_path(self.ca_file)
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         ca.issue_cert("127.0.0.1").configure_cert(context)
+        # aiosmtpd counts only STARTTLS as TLS; with implicit TLS the whole connection is TLS.
+        tls = (
+            {"ssl_context": context, "auth_require_tls": False}
+            if implicit_tls
+            else {"tls_context": context, "require_starttls": True}
+        )
         self.mailbox = Mailbox()
         self.controller = Controller(
             self.mailbox,
             hostname="127.0.0.1",
             port=free_port(),
-            tls_context=context,
-            require_starttls=True,
             authenticator=authenticate,
             auth_required=True,
+            **tls,
         )
 
     def __enter__(self):

@@ -1,20 +1,11 @@
 """The alerts library alone: implicit-TLS mail, certificate checks, secrets kept out of errors."""
 
-import ssl
-
 import pytest
-import trustme
-from aiosmtpd.controller import Controller
 
 from intune_pipeline.alerts import Alert, SmtpServer, post_slack, send_mail
 from intune_pipeline.errors import ConfigError, RemoteError
-from intune_pipeline_tests.alert_receivers import (
-    PASSWORD,
-    USER,
-    Mailbox,
-    authenticate,
-    free_port,
-)
+from intune_pipeline_tests.alert_receivers import PASSWORD, USER, free_port
+from intune_pipeline_tests.alert_receivers import SmtpServer as SmtpReceiver
 
 ALERT = Alert("contoso", "contoso_sync failed", "asset contoso/oomnitza_load", "HTTP 503\nmore")
 
@@ -22,25 +13,8 @@ ALERT = Alert("contoso", "contoso_sync failed", "asset contoso/oomnitza_load", "
 @pytest.fixture
 def smtps(tmp_path):
     """An SMTP server speaking TLS from the first byte (port 465 style)."""
-    ca = trustme.CA()
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
-    ca_file = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(ca_file)
-    mailbox = Mailbox()
-    controller = Controller(
-        mailbox,
-        hostname="127.0.0.1",
-        port=free_port(),
-        ssl_context=context,
-        authenticator=authenticate,
-        auth_required=True,
-        # aiosmtpd counts only STARTTLS as TLS; here the whole connection is TLS already.
-        auth_require_tls=False,
-    )
-    controller.start()
-    yield controller.port, ca_file, mailbox
-    controller.stop()
+    with SmtpReceiver(tmp_path, implicit_tls=True) as receiver:
+        yield receiver.port, receiver.ca_file, receiver.mailbox
 
 
 def server(port, ca_file, **changes) -> SmtpServer:

@@ -40,7 +40,7 @@ def full_read_like(sandbox, kept: pd.DataFrame) -> pd.DataFrame:
     with httpx.Client(verify=env["INTUNE_PIPELINE_CA_BUNDLE"]) as http:
         client = OomnitzaClient(env["OOMNITZA_URL"], env["OOMNITZA_API_TOKEN"], http)
         columns = kept.attrs["oomnitza_source"]["columns"]
-        full = read_users(client, columns).rename(columns={INTUNE_USER_ID_FIELD: "intune_user_id"})
+        full = read_users(client, columns, INTUNE_USER_ID_FIELD)
     return full.sort_values("user_id", ignore_index=True).astype(str)
 
 

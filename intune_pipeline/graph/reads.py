@@ -10,6 +10,7 @@ from intune_pipeline.graph.client import GraphClient
 from intune_pipeline.graph.errors import DeltaExpired
 from intune_pipeline.graph.odata_filter import UserFilter
 from intune_pipeline.graph.segments import Segmenting, listed_users
+from intune_pipeline.kinds import all_of
 
 OUT_OF_SCOPE = "out of scope"  # a changed user that no longer matches the scope or filter
 
@@ -168,7 +169,3 @@ def unique(users: Iterable) -> list[dict]:
         elif user not in (same := by_id.setdefault(user["id"], [])):
             same.append(user)
     return [user for same in by_id.values() for user in same] + unidentified
-
-
-def all_of(values: list, kind: type) -> bool:
-    return set(map(type, values)) <= {kind}

@@ -52,7 +52,7 @@ def listed_users(
     client: GraphClient,
     select: Sequence[str],
     user_filter: UserFilter | None,
-    segmenting: Segmenting = Segmenting(),
+    segmenting: Segmenting,
 ) -> list[dict]:
     """Every user of the /users listing (with user_filter): in one listing or in segments.
 

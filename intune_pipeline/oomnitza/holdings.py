@@ -27,11 +27,11 @@ SOURCE = "oomnitza_source"  # frame.attrs: the instance and the fields the frame
 
 @dataclass(frozen=True)
 class Holdings:
-    """Oomnitza's users, and how they were read: "full", or "changes" with how many."""
+    """Oomnitza's users, how they were read ("full" or "changes"), and how many records were."""
 
     users: pd.DataFrame
     how: str
-    changed: int
+    records_read: int
     why_full: str = ""
 
 
@@ -41,14 +41,18 @@ def columns_of(fields: list[str], intune_field: str) -> list[str]:
     return list(dict.fromkeys([*RECORD_FIELDS, *mapped]))
 
 
-def read_users(client: OomnitzaClient, columns: list[str], condition=None) -> pd.DataFrame:
-    """The users matching condition (all without one), with only the columns given."""
+def read_users(
+    client: OomnitzaClient, columns: list[str], intune_field: str, condition: str | None = None
+) -> pd.DataFrame:
+    """The users matching condition (all without one), with only the columns given; the Intune
+    id field named intune_user_id."""
     pages = [
         pd.DataFrame.from_records(page, columns=columns)
         for page in client.list_users(condition=condition)
         if page
     ]
-    return pd.concat(pages, ignore_index=True) if pages else pd.DataFrame(columns=columns)
+    users = pd.concat(pages, ignore_index=True) if pages else pd.DataFrame(columns=columns)
+    return users.rename(columns={intune_field: "intune_user_id"})
 
 
 def current_users(
@@ -71,17 +75,18 @@ def current_users(
         why = "Oomnitza's answers carry no Date header to date a read by"
     if not why:
         try:
-            changed = read_users(client, columns, f"change_date ge {earlier.attrs[AS_OF]}")
+            since = f"change_date ge {earlier.attrs[AS_OF]}"
+            changed = read_users(client, columns, intune_field, since)
         except RemoteError as error:
             if error.status != 400:
                 raise
             why = f"Oomnitza refused a change_date filter: {error}"
         else:
-            users = updated(earlier, changed.rename(columns={intune_field: "intune_user_id"}))
+            users = updated(earlier, changed)
             if len(users) == total:
                 return Holdings(stamped(users, clock, source), "changes", len(changed))
             why = f"Oomnitza holds {total} users, the earlier read and its changes {len(users)}"
-    users = read_users(client, columns).rename(columns={intune_field: "intune_user_id"})
+    users = read_users(client, columns, intune_field)
     return Holdings(stamped(users, clock, source), "full", len(users), why)
 
 

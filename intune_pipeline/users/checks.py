@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 from pandera import extensions
 
+from intune_pipeline.kinds import all_of
+
 CONTROL_CHARACTERS = r"[\x00-\x1f\x7f]"
 _CONTROL = re.compile(CONTROL_CHARACTERS)
 
@@ -25,11 +27,6 @@ def texts(series: pd.Series) -> list[str]:
     if all_of(values, str):
         return values.tolist()
     return [v if v.__class__ is str else str(v) for v in values]
-
-
-def all_of(values, kind: type) -> bool:
-    """Whether every value is exactly of kind (a subclass is not)."""
-    return set(map(type, values)) <= {kind}
 
 
 def flags(series: pd.Series, values) -> pd.Series:

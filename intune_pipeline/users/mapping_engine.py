@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from intune_pipeline.kinds import all_of
 from intune_pipeline.users.mapping_specs import (
     TRANSFORMS,
     Constant,
@@ -44,9 +45,8 @@ def cleaned(values: pd.Series, *functions) -> pd.Series:
 
 def no_blanks(values: list) -> bool:
     """Only text, none of it blank, and None, as in validated Graph users: asked in C."""
-    kinds = set(map(type, values))
     return (
-        kinds <= {str, NONE}
+        all_of(values, str, NONE)
         and "" not in values
         and not any(map(str.isspace, filter(None, values)))
     )

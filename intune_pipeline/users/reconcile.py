@@ -43,3 +43,13 @@ def differences(plan: pd.DataFrame, held: pd.DataFrame, sync_keys: Sequence[str]
                 )
             )
     return pd.DataFrame(rows, columns=DIFFERENCE_COLUMNS).fillna("blank")
+
+
+def touched(held: pd.DataFrame, plan: pd.DataFrame, since: int | None) -> pd.DataFrame:
+    """The records that can hold a planned change: those the plan aimed at, and those changed
+    since the read before the load (Unix seconds; a create, or a record Oomnitza matched on its
+    own). Matching against these alone spares folding every key of a large instance."""
+    if since is None:
+        return held
+    aimed = held["user_id"].isin(plan["oomnitza_user_id"].dropna())
+    return held[aimed | (pd.to_numeric(held["change_date"], errors="coerce") >= since)]

@@ -7,6 +7,7 @@ import pandera.pandas as pa
 from pandera import extensions
 from pandera.typing import Series
 
+from intune_pipeline.kinds import all_of
 from intune_pipeline.users import checks  # also registers the text checks used below
 
 GUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
@@ -23,7 +24,7 @@ def dtype_text(series: pd.Series) -> pd.Series:
     Named dtype_... so that a failure reads "<field> is not text".
     """
     values = series.to_numpy(dtype=object)
-    if checks.all_of(values, str):
+    if all_of(values, str):
         return checks.every(series)
     return checks.flags(series, [isinstance(v, str) for v in values])
 
@@ -32,7 +33,7 @@ def dtype_text(series: pd.Series) -> pd.Series:
 def field_uniqueness_of_text(series: pd.Series) -> pd.Series:
     """unique=True, except that a list or object value (not text) cannot crash it."""
     values = series.to_numpy(dtype=object)
-    if not checks.all_of(values, str):
+    if not all_of(values, str):
         values = [v if isinstance(v, str) else repr(v) for v in values]
     return checks.flags(series, ~pd.Series(values).duplicated(keep=False).to_numpy())
 

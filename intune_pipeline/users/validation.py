@@ -11,6 +11,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from intune_pipeline.errors import PipelineError
+from intune_pipeline.kinds import all_of
 from intune_pipeline.users.checks import CONTROL_CHARACTERS
 from intune_pipeline.users.schemas import GRAPH_USER_PROPERTIES, GraphUser
 
@@ -162,7 +163,7 @@ def tidy_already(values: np.ndarray) -> bool:
     """Text with nothing to strip, none of it blank, and None, as most of Graph's columns are:
     asked of the whole column in C, which is much quicker than value by value."""
     values = values.tolist()
-    if not set(map(type, values)) <= {str, type(None)} or "" in values:
+    if not all_of(values, str, type(None)) or "" in values:
         return False
     texts = list(filter(None, values))
     return all(map(is_, map(str.strip, texts), texts))  # str.strip returns unchanged text itself

@@ -3,21 +3,13 @@
 import httpx
 
 from intune_pipeline.sandbox import Sandbox
+from intune_pipeline.sandbox.clients import token_request
 
 ADVANCED = {"ConsistencyLevel": "eventual"}
 
 
 def graph_token(sandbox: Sandbox, http: httpx.Client) -> str:
-    env = sandbox.env
-    response = http.post(
-        f"{env['ENTRA_LOGIN_URL']}/{env['ENTRA_TENANT_ID']}/oauth2/v2.0/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": env["ENTRA_CLIENT_ID"],
-            "client_secret": env["ENTRA_CLIENT_SECRET"],
-            "scope": f"{env['GRAPH_URL']}/.default",
-        },
-    )
+    response = token_request(http, sandbox.env)
     assert response.status_code == 200, response.text
     return response.json()["access_token"]
 

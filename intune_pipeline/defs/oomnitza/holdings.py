@@ -42,7 +42,11 @@ def read_holdings(
 
 def holdings_metadata(holdings: Holdings) -> dict:
     """How Oomnitza was read, and why in full when an earlier read could not be used."""
-    return {"read": holdings.how, "records_read": holdings.changed, "why_full": holdings.why_full}
+    return {
+        "read": holdings.how,
+        "records_read": holdings.records_read,
+        "why_full": holdings.why_full,
+    }
 
 
 def holdings_asset(name: str, fields: Sequence[str]) -> dg.AssetsDefinition:

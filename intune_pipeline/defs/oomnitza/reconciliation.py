@@ -9,18 +9,7 @@ from intune_pipeline.defs.metadata import table
 from intune_pipeline.defs.oomnitza.holdings import holdings_after_load, holdings_metadata
 from intune_pipeline.defs.oomnitza.resources import IntegrationSettings
 from intune_pipeline.oomnitza.holdings import AS_OF
-from intune_pipeline.users.reconcile import differences
-
-
-def touched(held: pd.DataFrame, plan: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
-    """The records that can hold a planned change: those the plan aimed at, and those changed
-    since the read before the load (a create, or a record Oomnitza matched on its own).
-    Matching against these alone spares folding every key of a large instance."""
-    as_of = before.attrs.get(AS_OF)
-    if as_of is None:
-        return held
-    aimed = held["user_id"].isin(plan["oomnitza_user_id"].dropna())
-    return held[aimed | (pd.to_numeric(held["change_date"], errors="coerce") >= as_of)]
+from intune_pipeline.users.reconcile import differences, touched
 
 
 def reconciliation_check(name: str, fields: Sequence[str]) -> dg.AssetChecksDefinition:
@@ -44,7 +33,9 @@ def reconciliation_check(name: str, fields: Sequence[str]) -> dg.AssetChecksDefi
         integration: IntegrationSettings = getattr(context.resources, settings_key)
         checked = int(plan["action"].isin(["create", "update", "deactivate"]).sum())
         holdings = holdings_after_load(context, name, fields, before)
-        found = differences(plan, touched(holdings.users, plan, before), integration.sync_keys)
+        found = differences(
+            plan, touched(holdings.users, plan, before.attrs.get(AS_OF)), integration.sync_keys
+        )
         users = found["user"].nunique()
         return dg.AssetCheckResult(
             passed=found.empty,

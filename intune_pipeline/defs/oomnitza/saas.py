@@ -6,7 +6,7 @@ import dagster as dg
 import pandas as pd
 
 from intune_pipeline.defs.metadata import table
-from intune_pipeline.defs.oomnitza.holdings import holdings_after_load
+from intune_pipeline.defs.oomnitza.holdings import read_holdings
 from intune_pipeline.defs.oomnitza.ledger import suspended_by_sync
 from intune_pipeline.defs.oomnitza.resources import IntegrationSettings, OomnitzaResource
 from intune_pipeline.oomnitza.saas import assigned_users, saas_application, set_assignments
@@ -40,7 +40,8 @@ def saas_asset(name: str, fields: Sequence[str]) -> dg.AssetsDefinition:
         oomnitza: OomnitzaResource = getattr(context.resources, oomnitza_key)
         integration: IntegrationSettings = getattr(context.resources, settings_key)
         plan = oomnitza_sync_plan
-        held = holdings_after_load(context, name, fields, oomnitza_users_current).users
+        # Oomnitza after the load; the reconciliation keeps its own read-back for the next run.
+        held = read_holdings(context, name, fields, oomnitza_users_current).users
         with oomnitza.client() as client:
             application = saas_application(client, integration.saas_application)
             saas_id = application["saas_id"]
