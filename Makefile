@@ -36,10 +36,11 @@ chromium:
 screenshots: setup chromium ## the README's pictures of the UI, taken by the browser test
 	INTUNE_PIPELINE_SCREENSHOTS=docs/images $(BIN)/pytest -q intune_pipeline_tests/test_ui_browser.py
 
+# A test file runs on one worker, whole (its servers and fixtures stay its own); one worker per core.
 test: setup chromium ## every test, over real HTTPS against the sandbox
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses auto --dist loadfile --durations 10
 
 # The profilers of the bench extra come with the benchmark only.
 $(VENV)/.bench-installed: $(VENV)/.installed
