@@ -1,9 +1,9 @@
 """Fixtures: a running sandbox, its settings in the environment, a throwaway Dagster instance."""
 
-import dagster as dg
 import pytest
 
 from intune_pipeline.sandbox import Sandbox, SandboxConfig
+from intune_pipeline_tests.instances import instance_for_test
 
 
 @pytest.fixture
@@ -22,5 +22,5 @@ def sandbox_env(sandbox, monkeypatch):
 
 @pytest.fixture
 def instance():
-    with dg.instance_for_test() as test_instance:
+    with instance_for_test() as test_instance:
         yield test_instance

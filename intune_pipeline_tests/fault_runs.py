@@ -6,10 +6,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import dagster as dg
-
 from intune_pipeline.sandbox import Sandbox, SandboxConfig
 from intune_pipeline.sandbox.oomnitza_fields import INTUNE_USER_ID_FIELD, SYSTEM_FIELDS
+from intune_pipeline_tests.instances import instance_for_test
 from intune_pipeline_tests.runs import sync
 
 
@@ -56,7 +55,7 @@ def synced_state(state_dir: Path, users: int, seed: int, **config) -> SyncedStat
     (faults, token_lifetime), so the same seed gives the same tenant with and without faults."""
     sandbox_config = SandboxConfig(users=users, seed=seed, state_dir=state_dir, **config)
     with Sandbox(sandbox_config) as sandbox, sandbox_environment(sandbox):
-        with dg.instance_for_test() as instance:
+        with instance_for_test() as instance:
             started = time.monotonic()
             result = sync(instance, full_read=True)
             seconds = time.monotonic() - started

@@ -4,7 +4,6 @@ every good user arrives with its values, and every other one is explained in the
 
 import uuid
 
-import dagster as dg
 import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,6 +13,7 @@ from intune_pipeline.sandbox.oomnitza_fields import INTUNE_USER_ID_FIELD
 from intune_pipeline.summary import materializations
 from intune_pipeline_tests.fault_runs import sandbox_environment
 from intune_pipeline_tests.graph_payloads import bad_user, good_user
+from intune_pipeline_tests.instances import instance_for_test
 from intune_pipeline_tests.runs import sync
 
 
@@ -40,7 +40,7 @@ def test_a_messy_tenant_syncs_its_good_users_and_explains_the_rest(tmp_path_fact
     (state / "tenant.json").write_bytes(orjson.dumps(users))
     config = SandboxConfig(tenant_file=state / "tenant.json", state_dir=state)
     with Sandbox(config) as sandbox, sandbox_environment(sandbox):
-        with dg.instance_for_test() as instance:
+        with instance_for_test() as instance:
             result = sync(instance, full_read=True, guards={"rejected_share": 1.0})
             assert result.success
             assets = materializations(result)

@@ -1,11 +1,10 @@
 """Several integrations in one settings file, and sync keys that follow a renamed user."""
 
-import dagster as dg
-
 from intune_pipeline.definitions import build_defs
 from intune_pipeline.sandbox import Sandbox, SandboxConfig
 from intune_pipeline.settings import load_settings
 from intune_pipeline.summary import materializations
+from intune_pipeline_tests.instances import instance_for_test
 from intune_pipeline_tests.runs import sync
 
 TWO = """\
@@ -60,7 +59,7 @@ def test_two_integrations_each_with_its_own_assets_job_and_history(tmp_path, mon
 
         # One integration failing does not stop the other: its run fails on its own.
         monkeypatch.setenv("A_TOKEN", "revoked")
-        with dg.instance_for_test() as instance:
+        with instance_for_test() as instance:
             failed = defs.resolve_job_def("contoso_sync").execute_in_process(
                 instance=instance, raise_on_error=False
             )

@@ -1,10 +1,10 @@
 """Transient failures are marked for a bounded retry; configuration errors are not retried."""
 
-import dagster as dg
 import pytest
 
 from intune_pipeline.defs.retries import MAX_RETRIES, is_transient
 from intune_pipeline.errors import ConfigError, RemoteError
+from intune_pipeline_tests.instances import instance_for_test
 from intune_pipeline_tests.runs import sync
 
 
@@ -12,7 +12,7 @@ from intune_pipeline_tests.runs import sync
 def retrying_instance():
     """An instance whose run retries are configured as in the project's dagster.yaml."""
     retries = {"enabled": True, "max_retries": 0, "retry_on_asset_or_op_failure": False}
-    with dg.instance_for_test(overrides={"run_retries": retries}) as instance:
+    with instance_for_test(run_retries=retries) as instance:
         yield instance
 
 

@@ -1,0 +1,118 @@
+"""The embedded Dagster instance (dagster.yaml): Dagster's, its SQLite event log made faster.
+
+Dagster's own SQLite event log builds a new SQLAlchemy engine and connection for every event it
+stores or reads. A sync run stores about 100 events, and that was 0.6-0.7 s of a 1,000-user run
+(benchmarks/RESULTS.md). Here each database keeps its engine and one pooled connection instead,
+for the few databases last used, and everything else is Dagster's.
+
+The instance class only changes the default storage, because only an instance class learns the
+instance's directory, which `dagster dev` and `dagster definitions validate` choose themselves
+when DAGSTER_HOME is not set. A `storage:` in dagster.yaml (PostgreSQL) still takes precedence.
+"""
+
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import dagster as dg
+import dagster._check as check
+import yaml
+from dagster._core.instance.ref import InstanceRef
+from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
+    SQLITE_BUSY_TIMEOUT_SECONDS,
+    SqliteEventLogStorage,
+)
+from dagster._core.storage.runs.sqlite.sqlite_run_storage import SqliteRunStorage
+from dagster._core.storage.schedules.sqlite.sqlite_schedule_storage import SqliteScheduleStorage
+from dagster._core.storage.sql import create_engine
+from dagster._core.storage.sqlite_storage import (
+    DagsterSqliteStorage,
+    _event_logs_directory,
+    _runs_directory,
+    _schedule_directory,
+)
+from dagster._serdes import ConfigurableClassData
+from sqlalchemy.engine import Connection, Engine
+
+# A run's process uses two databases (its run's and the index); the webserver and the daemon read
+# many runs, and a database left out of the last few is closed.
+KEPT_DATABASES = 8
+
+
+class PooledSqliteEventLogStorage(SqliteEventLogStorage):
+    """Dagster's run-sharded SQLite event log, keeping an engine for each of the last databases."""
+
+    def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None):
+        self._engines: OrderedDict[str, Engine] = OrderedDict()
+        super().__init__(base_dir, inst_data)
+
+    def _engine(self, shard: str) -> Engine:
+        engine = self._engines.pop(shard, None) or create_engine(
+            self.conn_string_for_shard(shard),
+            pool_size=1,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS},
+        )
+        self._engines[shard] = engine
+        while len(self._engines) > KEPT_DATABASES:
+            self._engines.popitem(last=False)[1].dispose()
+        return engine
+
+    @contextmanager
+    def _connect(self, shard: str) -> Iterator[Connection]:
+        with self._db_lock:
+            check.str_param(shard, "shard")
+            engine = self._engine(shard)
+            if shard not in self._initialized_dbs:
+                self._initdb(engine)
+                self._initialized_dbs.add(shard)
+            with engine.connect() as conn:
+                with conn.begin():
+                    yield conn
+                # Dagster's watchers (a run's live log in the UI) see new events when the run's
+                # database file changes, which a pooled connection's WAL alone does not do: move
+                # the WAL into the file, as closing the connection would.
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def _dispose_engines(self) -> None:
+        with self._db_lock:
+            while self._engines:
+                self._engines.popitem()[1].dispose()
+
+    def wipe(self) -> None:
+        self._dispose_engines()  # before Dagster deletes the files they hold open
+        super().wipe()
+
+    def dispose(self) -> None:
+        super().dispose()
+        self._dispose_engines()
+
+
+class SqliteStorage(DagsterSqliteStorage):
+    """Dagster's SQLite storage (runs, event logs, schedules under base_dir), pooled event log."""
+
+    def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None):
+        self.base_dir = check.str_param(base_dir, "base_dir")
+        self._run_storage = SqliteRunStorage.from_local(_runs_directory(base_dir))
+        self._event_log_storage = PooledSqliteEventLogStorage(_event_logs_directory(base_dir))
+        self._schedule_storage = SqliteScheduleStorage.from_local(_schedule_directory(base_dir))
+        self._inst_data = check.opt_inst_param(inst_data, "inst_data", ConfigurableClassData)
+        super(DagsterSqliteStorage, self).__init__()
+
+    @classmethod
+    def from_config_value(cls, inst_data, config_value):
+        return cls.from_local(inst_data=inst_data, **config_value)
+
+
+class Instance(dg.DagsterInstance):
+    """Dagster's instance, whose default storage is SqliteStorage in the instance's directory."""
+
+    @classmethod
+    def config_schema(cls) -> dict:
+        return {}
+
+    @staticmethod
+    def config_defaults(base_dir: str) -> dict:
+        storage = yaml.dump({"base_dir": base_dir}, default_flow_style=False)
+        defaults = dict(InstanceRef.config_defaults(base_dir))
+        defaults["storage"] = ConfigurableClassData(__name__, SqliteStorage.__name__, storage)
+        return defaults
