@@ -9,7 +9,7 @@ import dagster as dg
 import pytest
 from dagster._core.instance.ref import InstanceRef
 
-from intune_pipeline.instance_storage import KEPT_DATABASES, PooledSqliteEventLogStorage
+from intune_pipeline.instance.sqlite import KEPT_DATABASES, PooledSqliteEventLogStorage
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -41,7 +41,7 @@ def test_the_project_instance_uses_it_and_another_process_reads_what_a_run_store
         assert isinstance(writer.event_log_storage, PooledSqliteEventLogStorage)
         # A run launched by the webserver or the daemon rebuilds its instance from this ref.
         assert type(writer).__name__ == "Instance"
-        assert writer.get_ref().storage_data.module_name == "intune_pipeline.instance_storage"
+        assert writer.get_ref().storage_data.module_name == "intune_pipeline.instance.sqlite"
         result = hello.execute_in_process(instance=writer)
         assert result.success
         messages = [entry.message for entry in reader.all_logs(result.run_id)]

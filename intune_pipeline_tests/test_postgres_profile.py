@@ -13,6 +13,7 @@ import dagster as dg
 import psycopg2
 import pytest
 import yaml
+from sqlalchemy.pool import QueuePool
 
 from intune_pipeline.defs.graph.cursor import delta_cursor
 from intune_pipeline_tests.dagster_ui import wait_for
@@ -84,6 +85,9 @@ def state(instance: dg.DagsterInstance, name: str):
 def test_history_delta_cursor_and_schedule_state_survive_a_daemon_restart(home, sandbox_env):
     load = dg.AssetKey([INTEGRATION, "oomnitza_load"])
     with dg.DagsterInstance.from_config(str(home)) as instance:
+        # The profile's storage keeps a pooled connection in each part, not one per statement.
+        parts = (instance.run_storage, instance.event_log_storage, instance.schedule_storage)
+        assert all(isinstance(part._engine.pool, QueuePool) for part in parts)
         first = sync(instance)
         assert first.success
         link = delta_cursor(instance, load)

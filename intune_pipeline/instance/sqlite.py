@@ -1,13 +1,9 @@
-"""The embedded Dagster instance (dagster.yaml): Dagster's, its SQLite event log made faster.
+"""The embedded instance (dagster.yaml): Dagster's, whose SQLite event log keeps connections.
 
-Dagster's own SQLite event log builds a new SQLAlchemy engine and connection for every event it
-stores or reads. A sync run stores about 100 events, and that was 0.6-0.7 s of a 1,000-user run
-(benchmarks/RESULTS.md). Here each database keeps its engine and one pooled connection instead,
-for the few databases last used, and everything else is Dagster's.
-
-The instance class only changes the default storage, because only an instance class learns the
-instance's directory, which `dagster dev` and `dagster definitions validate` choose themselves
-when DAGSTER_HOME is not set. A `storage:` in dagster.yaml (PostgreSQL) still takes precedence.
+Each database keeps its engine and one pooled connection, for the few databases last used; the
+rest is Dagster's SQLite storage. Only an instance class learns the instance's directory, which
+`dagster dev` and `dagster definitions validate` choose themselves when DAGSTER_HOME is not set,
+so the instance class sets the default storage; a `storage:` in dagster.yaml still wins.
 """
 
 from collections import OrderedDict
