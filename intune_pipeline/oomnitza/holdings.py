@@ -52,7 +52,7 @@ def read_users(
         if page
     ]
     users = pd.concat(pages, ignore_index=True) if pages else pd.DataFrame(columns=columns)
-    return users.rename(columns={intune_field: "intune_user_id"})
+    return pickles.compacted(users.rename(columns={intune_field: "intune_user_id"}))
 
 
 def current_users(

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 import dagster as dg
 import pandas as pd
 
+from intune_pipeline import pickles
 from intune_pipeline.defs.graph.cursor import READ_KEY, delta_cursor
 from intune_pipeline.defs.graph.resources import GraphResource
 from intune_pipeline.defs.metadata import frame_type, preview, table
@@ -82,7 +83,7 @@ def graph_assets(
         frame = pd.DataFrame.from_records(read.users)
         if len(removed):
             frame = pd.concat([frame, removed.rename(columns={"reason": REMOVED})])
-        frame = frame.reset_index(drop=True)
+        frame = pickles.compacted(frame.reset_index(drop=True))
         frame.attrs[READ_MODE] = read.mode
         context.add_output_metadata(
             {
