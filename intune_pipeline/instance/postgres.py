@@ -1,6 +1,8 @@
 """Dagster's PostgreSQL storage (runs, event logs, schedules), each part with a pooled engine."""
 
+from dagster._serdes import ConfigurableClassData
 from dagster_postgres import DagsterPostgresStorage
+from dagster_postgres.auth import PgTokenProvider
 from dagster_postgres.utils import (
     create_pg_engine,
     get_token_provider_from_config,
@@ -16,7 +18,11 @@ class PostgresStorage(DagsterPostgresStorage):
     """DagsterPostgresStorage, whose parts keep a connection instead of one per statement."""
 
     def __init__(
-        self, postgres_url, should_autocreate_tables=True, inst_data=None, token_provider=None
+        self,
+        postgres_url: str,
+        should_autocreate_tables: bool = True,
+        inst_data: ConfigurableClassData | None = None,
+        token_provider: PgTokenProvider | None = None,
     ):
         super().__init__(postgres_url, should_autocreate_tables, inst_data, token_provider)
         for part in (self._run_storage, self._event_log_storage, self._schedule_storage):
