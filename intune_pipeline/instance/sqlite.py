@@ -11,22 +11,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import dagster as dg
-import dagster._check as check
 import yaml
 from dagster._core.instance.ref import InstanceRef
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
     SQLITE_BUSY_TIMEOUT_SECONDS,
     SqliteEventLogStorage,
 )
-from dagster._core.storage.runs.sqlite.sqlite_run_storage import SqliteRunStorage
-from dagster._core.storage.schedules.sqlite.sqlite_schedule_storage import SqliteScheduleStorage
 from dagster._core.storage.sql import create_engine
-from dagster._core.storage.sqlite_storage import (
-    DagsterSqliteStorage,
-    _event_logs_directory,
-    _runs_directory,
-    _schedule_directory,
-)
+from dagster._core.storage.sqlite_storage import DagsterSqliteStorage, _event_logs_directory
 from dagster._serdes import ConfigurableClassData
 from sqlalchemy.engine import Connection, Engine
 
@@ -56,7 +48,6 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     @contextmanager
     def _connect(self, shard: str) -> Iterator[Connection]:
         with self._db_lock:
-            check.str_param(shard, "shard")
             engine = self._engine(shard)
             if shard not in self._initialized_dbs:
                 self._initdb(engine)
@@ -87,12 +78,9 @@ class SqliteStorage(DagsterSqliteStorage):
     """Dagster's SQLite storage (runs, event logs, schedules under base_dir), pooled event log."""
 
     def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None):
-        self.base_dir = check.str_param(base_dir, "base_dir")
-        self._run_storage = SqliteRunStorage.from_local(_runs_directory(base_dir))
+        super().__init__(base_dir, inst_data)
+        # In place of Dagster's event log, which holds no connection until it is used.
         self._event_log_storage = PooledSqliteEventLogStorage(_event_logs_directory(base_dir))
-        self._schedule_storage = SqliteScheduleStorage.from_local(_schedule_directory(base_dir))
-        self._inst_data = check.opt_inst_param(inst_data, "inst_data", ConfigurableClassData)
-        super(DagsterSqliteStorage, self).__init__()
 
     @classmethod
     def from_config_value(cls, inst_data, config_value):
