@@ -2,8 +2,8 @@
 
 Each run gets a fresh sandbox in a process of its own. The pipeline runs the real sync job
 (benchmarks.sync_run) in a child process, so its peak RSS is its own; the floor
-(benchmarks.floor) runs against a second fresh sandbox of the same tenant, since the pipeline's
-run leaves the first one full.
+(benchmarks.floor) runs against fresh sandboxes of the same tenant, since the pipeline's run
+leaves its own one full; the fastest of its runs counts.
 """
 
 import argparse
@@ -24,6 +24,7 @@ from intune_pipeline.settings import Integration
 PROJECT = Path(__file__).resolve().parent.parent
 LATENCY = {"graph_latency": 0.15, "oomnitza_latency": 0.1}  # seconds per request
 CHANGED_SHARE = 0.01  # users retitled in Entra before the incremental run
+FLOOR_RUNS = 3
 
 
 def child(module: str, env: dict, *args: str) -> dict:
@@ -55,10 +56,15 @@ def pipeline_env(sandbox: BenchSandbox, home: Path, segmented: bool | str = "aut
 
 
 def floor(work: Path, users: int, latency: dict) -> dict:
+    """The fastest of FLOOR_RUNS floors, each against a fresh sandbox: a single floor run was
+    seen taking 4.9 s where the next three took 3.0-3.1 s, which flattered the ratio."""
     defaults = Integration.model_fields
     args = [str(defaults[name].default) for name in ("batch_size", "concurrency")]
-    with BenchSandbox(work / "floor", users, **latency) as sandbox:
-        return child("benchmarks.floor", sandbox.env, *args, str(USERS_READ_CONCURRENCY))
+    runs = []
+    for n in range(FLOOR_RUNS):
+        with BenchSandbox(work / f"floor-{n}", users, **latency) as sandbox:
+            runs.append(child("benchmarks.floor", sandbox.env, *args, str(USERS_READ_CONCURRENCY)))
+    return min(runs, key=lambda run: run["seconds"])
 
 
 def measure(work: Path, users: int, latency: dict, incremental: bool) -> list[list]:
@@ -106,6 +112,7 @@ def main(argv=None) -> int:
         for n, users in enumerate(latency_sizes):
             rows += measure(Path(work) / f"latency-{n}", users, LATENCY, users == args.delta_size)
     notes = [
+        f"floor s: the fastest of {FLOOR_RUNS} runs of the floor (benchmarks/floor.py);",
         "wall s: the Dagster run, start to finish (execute_in_process); stage columns: seconds",
         "of each step from the run's event log (plan includes reading Oomnitza's users); checks:",
         "the asset-check steps but reconciliation; Dagster: wall minus every step, its own cost;",

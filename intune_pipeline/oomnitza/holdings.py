@@ -46,12 +46,8 @@ def read_users(
 ) -> pd.DataFrame:
     """The users matching condition (all without one), with only the columns given; the Intune
     id field named intune_user_id."""
-    pages = [
-        pd.DataFrame.from_records(page, columns=columns)
-        for page in client.list_users(condition=condition)
-        if page
-    ]
-    users = pd.concat(pages, ignore_index=True) if pages else pd.DataFrame(columns=columns)
+    records = [record for page in client.list_users(condition=condition) for record in page]
+    users = pd.DataFrame.from_records(records, columns=columns)
     return pickles.compacted(users.rename(columns={intune_field: "intune_user_id"}))
 
 
