@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from benchmarks.report import row, table
+from benchmarks.report import floor_row, row, table
 from benchmarks.sandbox_process import BenchSandbox
 from intune_pipeline.oomnitza.client import USERS_READ_CONCURRENCY
 from intune_pipeline.settings import Integration
@@ -78,7 +78,7 @@ def measure(work: Path, users: int, latency: dict, incremental: bool) -> list[li
     """
     floor_run = floor(work, users, latency)
     variants = [("latency", "auto"), ("latency, one listing", False)] if latency else []
-    rows = []
+    rows = [floor_row("floor" + (", latency" if latency else ""), users, floor_run)]
     for n, (label, segmented) in enumerate(variants or [("full", "auto")]):
         deltas = []
         with BenchSandbox(work / f"sandbox-{n}", users, **latency) as sandbox:
@@ -112,7 +112,9 @@ def main(argv=None) -> int:
         for n, users in enumerate(latency_sizes):
             rows += measure(Path(work) / f"latency-{n}", users, LATENCY, users == args.delta_size)
     notes = [
-        f"floor s: the fastest of {FLOOR_RUNS} runs of the floor (benchmarks/floor.py);",
+        f"floor s: the fastest of {FLOOR_RUNS} runs of the floor (benchmarks/floor.py); floor rows",
+        "show its phases under the stages they match: Graph's pages (graph read), Oomnitza's",
+        "users (plan), the upload to its outcome (load), the read back (reconcile);",
         "wall s: the Dagster run, start to finish (execute_in_process); stage columns: seconds",
         "of each step from the run's event log (plan includes reading Oomnitza's users); checks:",
         "the asset-check steps but reconciliation; Dagster: wall minus every step, its own cost;",
