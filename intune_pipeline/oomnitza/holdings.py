@@ -48,7 +48,7 @@ def read_users(
     id field named intune_user_id."""
     records = [record for page in client.list_users(condition=condition) for record in page]
     users = pd.DataFrame.from_records(records, columns=columns)
-    return pickles.compacted(users.rename(columns={intune_field: "intune_user_id"}))
+    return users.rename(columns={intune_field: "intune_user_id"})
 
 
 def current_users(

@@ -2,6 +2,7 @@
 
 from collections.abc import Collection, Sequence
 
+import numpy as np
 import pandas as pd
 
 
@@ -19,6 +20,14 @@ def comparable(values: pd.Series) -> pd.Series:
     return text.where(pd.Series(filled, index=text.index))
 
 
+def unequal(ours: pd.Series, theirs: pd.Series) -> np.ndarray:
+    """Where two aligned columns do not hold the same value (missing counts as the same): asked
+    of whole columns in C, so that only these few need comparable's text. Equal as they are
+    means equal as comparable text too."""
+    left = ours.to_numpy(dtype=object, na_value=None)
+    return left != theirs.to_numpy(dtype=object, na_value=None)
+
+
 def changed_fields(
     desired: pd.DataFrame,
     held: pd.DataFrame,
@@ -31,11 +40,12 @@ def changed_fields(
     """
     masks = {}
     for field in fields:
-        new, old = comparable(desired[field]), comparable(held[field])
-        differs = new.notna() & (old.isna() | (new != old).fillna(True))
+        masks[field] = differs = unequal(desired[field], held[field])
+        new, old = comparable(desired[field][differs]), comparable(held[field][differs])
+        changes = new.notna() & (old.isna() | (new != old).fillna(True))
         if field in clear_when_blank:
-            differs |= new.isna() & old.notna()
-        masks[field] = differs.fillna(False).astype(bool)
+            changes |= new.isna() & old.notna()
+        differs[differs] = changes.fillna(False).to_numpy(dtype=bool)
     frame = pd.DataFrame(masks, index=desired.index)
     changed = pd.Series([[]] * len(frame), index=frame.index, dtype=object)
     hits = frame[frame.any(axis=1)] if len(frame.columns) else frame.iloc[0:0]

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from intune_pipeline.users.plan import match_records
-from intune_pipeline.users.plan_changes import comparable
+from intune_pipeline.users.plan_changes import comparable, unequal
 
 DIFFERENCE_COLUMNS = ["user", "action", "field", "planned", "found"]
 
@@ -26,13 +26,17 @@ def differences(plan: pd.DataFrame, held: pd.DataFrame, sync_keys: Sequence[str]
     named = there["changed_fields"].explode()
     creates = there["action"].eq("create")
     for field in fields:
-        planned, now = comparable(there[field]), comparable(records[field])
-        expected = creates | there.index.isin(named.index[named.eq(field).to_numpy(dtype=bool)])
         if field == "suspended":
-            planned = there["action"].eq("deactivate").map({True: "True", False: pd.NA})
-            expected = there["action"].eq("deactivate")
-        wrong = expected & planned.notna() & (planned != now).fillna(True)
-        for label in there.index[wrong.to_numpy(dtype=bool)]:
+            expected = there["action"].eq("deactivate").to_numpy()
+            planned = pd.Series("True", index=there.index[expected], dtype="string")
+        else:
+            expected = creates | there.index.isin(named.index[named.eq(field).to_numpy(dtype=bool)])
+            # What Oomnitza holds exactly as planned needs no closer look.
+            expected = expected.to_numpy() & unequal(there[field], records[field])
+            planned = comparable(there[field][expected])
+        now = comparable(records[field][expected])
+        wrong = planned.notna() & (planned != now).fillna(True)
+        for label in wrong.index[wrong.to_numpy(dtype=bool)]:
             rows.append(
                 (
                     there.at[label, "user"],
