@@ -5,11 +5,12 @@ serves objects referenced twice, and cycles, neither of which such frames need) 
 of the time of writing one: 0.31 s against 0.10 s without it.
 """
 
-import gc
 import io
 import pickle
 from pathlib import Path
 from typing import Any, BinaryIO
+
+from intune_pipeline.collector import collector_paused
 
 # Protocol 5 writes the frames' numeric blocks out of band, without a copy.
 PROTOCOL = 5
@@ -41,18 +42,11 @@ def compacted(obj: Any) -> Any:
     """A copy of obj, unpickled from its pickle, so that each column's values lie together.
 
     A frame built from parsed JSON holds each record's strings side by side, so one column's
-    strings are spread over the whole heap, and per-value work on a column (validation, mapping,
-    comparing) waits on memory: three times slower than on the copy, which costs 0.2 s for
-    100,000 Graph users and saves over a second (benchmarks/RESULTS.md).
+    strings are spread over the whole heap, and per-value work on a column (validation, mapping)
+    waits on memory: three times slower than on the copy, which costs 0.2 s for 100,000 Graph
+    users and saves over a second (benchmarks/RESULTS.md).
     """
     buffer = io.BytesIO()
     dump(obj, buffer)
-    # Unpickling makes a list per list value (Graph's businessPhones), and each 700 of them
-    # would start a garbage collection over the run's whole heap; what it makes has no cycles.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():  # a list per list value (Graph's businessPhones)
         return pickle.loads(buffer.getbuffer())
-    finally:
-        if collecting:
-            gc.enable()

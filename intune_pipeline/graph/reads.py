@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Literal
 
+from intune_pipeline.collector import collector_paused
 from intune_pipeline.errors import ConfigError, Labels, RemoteError
 from intune_pipeline.graph.client import GraphClient
 from intune_pipeline.graph.errors import DeltaExpired
@@ -75,7 +76,8 @@ def read_users(
             if not isinstance(error, DeltaExpired) and error.status not in (400, 404, 410):
                 raise
             note = f"Graph refused the delta link ({error}); read every user instead."
-    read = read_all(client, select, scope, user_filter, segmenting)
+    with collector_paused():
+        read = read_all(client, select, scope, user_filter, segmenting)
     read.note = note
     return read
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from intune_pipeline import pickles
+from intune_pipeline.collector import collector_paused
 from intune_pipeline.errors import RemoteError
 from intune_pipeline.oomnitza.client import OomnitzaClient
 
@@ -46,7 +47,8 @@ def read_users(
 ) -> pd.DataFrame:
     """The users matching condition (all without one), with only the columns given; the Intune
     id field named intune_user_id."""
-    records = [record for page in client.list_users(condition=condition) for record in page]
+    with collector_paused():
+        records = [record for page in client.list_users(condition=condition) for record in page]
     users = pd.DataFrame.from_records(records, columns=columns)
     return users.rename(columns={intune_field: "intune_user_id"})
 
