@@ -2,8 +2,8 @@
 
 import random
 
+from intune_pipeline.collector import collector_paused
 from intune_pipeline.sandbox.people import new_uuid, pick
-from intune_pipeline.sandbox.speed import paused_gc
 
 # microsoft.graph.managedDevice, in the order Graph lists them; all come back without $select.
 _DEVICE_PROPERTIES = """
@@ -135,7 +135,7 @@ def devices_for(rng: random.Random, user: dict, enrolled: str) -> list[dict]:
 
 def generate_devices(users: list[dict], seed: int) -> list[dict]:
     """Devices in enrolment order; about 3 % of them shared kiosks without a user."""
-    with paused_gc():
+    with collector_paused():
         return _generate(users, random.Random(f"devices-{seed}"))
 
 

@@ -6,8 +6,8 @@ from operator import itemgetter
 
 import orjson
 
+from intune_pipeline.collector import collector_paused
 from intune_pipeline.sandbox.graphschema import unset_value
-from intune_pipeline.sandbox.speed import paused_gc
 
 MAX_CACHED_BYTES = 256 * 1024 * 1024  # encoded pages kept for the next read of the tenant
 MAX_TOKENS = 200_000  # issued page tokens kept; the oldest are forgotten first
@@ -41,7 +41,7 @@ class PageCache:
         if hit is not None:
             return hit
         items, stop = walk(slots, start, size, keep)
-        with paused_gc():
+        with collector_paused():
             body = orjson.dumps(project(items, select))
         if self._cached_bytes + len(body) <= MAX_CACHED_BYTES:
             self._pages[key] = (body, stop)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import orjson
 
+from intune_pipeline.collector import collector_paused
 from intune_pipeline.sandbox.graphschema import unset_value
 from intune_pipeline.sandbox.oomnitza_fields import (
     EDITABLE_FIELDS,
@@ -14,7 +15,6 @@ from intune_pipeline.sandbox.oomnitza_fields import (
     normalize,
 )
 from intune_pipeline.sandbox.oomnitza_store import UserStore
-from intune_pipeline.sandbox.speed import paused_gc
 
 
 class InputError(ValueError):
@@ -91,7 +91,7 @@ def load_oomnitza(path: Path, store: UserStore) -> None:
 def prefill(store: UserStore, tenant: list[dict], share: float, seed: int) -> None:
     """Copy share of the users with a mail into Oomnitza, a fifth of them with stale values."""
     rng = random.Random(f"prefill-{seed}")
-    with paused_gc():
+    with collector_paused():
         for user in tenant:
             if user.get("mail") and rng.random() < share:
                 _copy_user(store, user, rng)

@@ -2,11 +2,11 @@
 
 import time
 
+from intune_pipeline.collector import collector_paused
 from intune_pipeline.sandbox.oomnitza_losses import Losses
 from intune_pipeline.sandbox.oomnitza_portions import MAX_TEST_PAYLOAD, Portion
 from intune_pipeline.sandbox.oomnitza_records import BULK_FIELDS, RecordRules
 from intune_pipeline.sandbox.oomnitza_store import UserStore
-from intune_pipeline.sandbox.speed import paused_gc
 
 BOOLEAN_OPTIONS = ("insert_only", "update_only", "test_run")
 
@@ -82,7 +82,7 @@ class Bulk:
             portion.test_run = body.get("test_run", False)
         write = not portion.test_run
         rules = RecordRules(self.store, body, portion.connector, write, self.losses)
-        with paused_gc():
+        with collector_paused():
             for record in body["records"]:
                 portion.received += 1
                 category, message = rules.process(record, portion.received)

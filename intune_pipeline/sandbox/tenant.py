@@ -2,11 +2,11 @@
 
 import random
 
+from intune_pipeline.collector import collector_paused
 from intune_pipeline.sandbox.licences import member_plans, service_plans
 from intune_pipeline.sandbox.names import DOMAIN, ONMICROSOFT
 from intune_pipeline.sandbox.org import org_details
 from intune_pipeline.sandbox.people import guest, member, new_uuid, pick, service
-from intune_pipeline.sandbox.speed import paused_gc
 
 __all__ = ["DOMAIN", "ONMICROSOFT", "generate_tenant", "tenant_identity"]
 CONTROL_CHARS = ("\x07", "\x1b", "\x00")
@@ -20,7 +20,7 @@ def tenant_identity(seed: int) -> tuple[str, str]:
 
 def generate_tenant(count: int, seed: int) -> list[dict]:
     """count Graph user objects with every property the pipeline may select."""
-    with paused_gc():
+    with collector_paused():
         return _generate(count, seed)
 
 
