@@ -113,9 +113,8 @@ def plan_sync(
     if not parts:
         return pd.DataFrame(columns=[*PLAN_COLUMNS, *desired.columns])
     plan = pd.concat(parts, ignore_index=True)
-    plan = plan.reindex(columns=[*PLAN_COLUMNS, *plan.columns.difference(PLAN_COLUMNS, sort=False)])
-    values = [column for column in plan.columns if column not in PLAN_COLUMNS]
-    return plan[[*PLAN_COLUMNS, *values]].reset_index(drop=True)
+    # One copy: reordering, selecting and renumbering each copied the whole plan.
+    return plan.reindex(columns=[*PLAN_COLUMNS, *plan.columns.difference(PLAN_COLUMNS, sort=False)])
 
 
 def upstream_skips(skipped: pd.DataFrame | None) -> pd.DataFrame:
