@@ -43,6 +43,7 @@ def run(args) -> int:
             # A process group of its own, so stop() reaches the webserver, daemon and code
             # servers it starts, however this process is told to end.
             start_new_session=True,
+            preexec_fn=interruptible,
         )
         stack.callback(stop, dagster)
         url = f"http://127.0.0.1:{args.port}"
@@ -53,6 +54,16 @@ def run(args) -> int:
             for integration in selected(integrations, args.integration):
                 launch_first_sync(args.port, url, sync_job_name(integration.name))
         return dagster.wait()
+
+
+def interruptible() -> None:
+    """In dagster dev's process before it starts: Ctrl-C's signal does what it does by default.
+
+    A shell without job control starts `make run &` with that signal ignored, and dagster dev
+    would inherit that: stop()'s SIGINT would do nothing, and everything would be killed 30 s
+    later instead of shutting down.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def wait_for_webserver(url: str, dagster: subprocess.Popen, timeout: float = 180) -> None:

@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import suppress
 from pathlib import Path
 
 import httpx
@@ -105,6 +106,39 @@ def test_run_shows_the_graph_and_a_completed_first_sync_and_stops_on_ctrl_c(tmp_
             raise
     _, alive = psutil.wait_procs(children, timeout=30)
     assert not alive, f"still running after Ctrl-C: {[p.cmdline() for p in alive]}"
+
+
+def test_run_started_in_the_background_shuts_dagster_down_cleanly_on_sigterm(tmp_path):
+    """A shell without job control starts `make run &` with Ctrl-C's signal ignored; a service
+    manager's SIGTERM must still have Dagster shut down, not be killed when stop() gives up."""
+    port = free_port()
+    output = tmp_path / "run.log"
+    with output.open("wb") as log:
+        process = subprocess.Popen(
+            command("run", "--users", "50", "--port", str(port)),
+            cwd=project_copy(tmp_path),
+            env=without_credentials(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),  # as `&` does
+        )
+    family = psutil.Process(process.pid)
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and "Dagster is up" not in output.read_text():
+            assert process.poll() is None, output.read_text()
+            time.sleep(1)
+        children = family.children(recursive=True)
+        assert children, output.read_text()
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+    finally:
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    _, alive = psutil.wait_procs(children, timeout=30)
+    assert not alive, f"still running after SIGTERM: {[p.cmdline() for p in alive]}"
+    assert "Dagster services shut down" in output.read_text()
 
 
 def test_definitions_validate():
