@@ -28,7 +28,10 @@ def match_records(
     """
     found = pd.Series(pd.NA, index=desired.index, dtype="object")
     found_by = pd.Series(pd.NA, index=desired.index, dtype="object")
-    free = held.sort_values("uid") if "uid" in held else held
+    free = held
+    # Oomnitza lists records in uid order, and the kept read stays so: sorting is rarely needed.
+    if "uid" in held and not held["uid"].is_monotonic_increasing:
+        free = held.sort_values("uid", kind="stable")
     for key in sync_keys:
         if key not in desired or key not in free:
             continue
