@@ -47,7 +47,7 @@ $(VENV)/.bench-installed: $(VENV)/.installed
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,bench]'
 	touch $@
 
-bench: $(VENV)/.bench-installed ## the benchmark table of benchmarks/RESULTS.md (about 3 minutes here)
+bench: $(VENV)/.bench-installed ## the benchmark table of benchmarks/RESULTS.md (about 5 minutes here)
 	$(BIN)/python -m benchmarks
 
 bench-million: $(VENV)/.bench-installed ## a full sync of 1,000,000 users (opt-in: several minutes)
