@@ -57,7 +57,7 @@ def pipeline_env(sandbox: BenchSandbox, home: Path, segmented: bool | str = "aut
 
 def floor(work: Path, users: int, latency: dict) -> dict:
     """The fastest of FLOOR_RUNS floors, each against a fresh sandbox: a single floor run was
-    seen taking 4.9 s where the next three took 3.0-3.1 s, which flattered the ratio."""
+    seen taking 4.9 s where the next four took 2.8-3.1 s, which flattered the ratio."""
     defaults = Integration.model_fields
     args = [str(defaults[name].default) for name in ("batch_size", "concurrency")]
     runs = []
