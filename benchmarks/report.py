@@ -47,8 +47,12 @@ def row(name: str, users: int, run: dict, floor: dict | None) -> list:
 
 
 # The floor's phases under the stage columns they correspond to.
-FLOOR_PHASES = {"graph read": "graph", "plan": "oomnitza_read", "load": "load"}
-FLOOR_PHASES["reconcile"] = "read_back"
+FLOOR_PHASES = {
+    "graph read": "graph",
+    "plan": "oomnitza_read",
+    "load": "load",
+    "reconcile": "read_back",
+}
 
 
 def floor_row(name: str, users: int, floor: dict) -> list:

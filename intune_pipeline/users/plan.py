@@ -116,7 +116,7 @@ def plan_sync(
     if not parts:
         return pd.DataFrame(columns=[*PLAN_COLUMNS, *desired.columns])
     plan = pd.concat(parts, ignore_index=True)
-    # One copy: reordering, selecting and renumbering each copied the whole plan.
+    # reindex alone puts the plan's columns first (adding any a part lacked), in one copy.
     return plan.reindex(columns=[*PLAN_COLUMNS, *plan.columns.difference(PLAN_COLUMNS, sort=False)])
 
 

@@ -30,9 +30,9 @@ def differences(plan: pd.DataFrame, held: pd.DataFrame, sync_keys: Sequence[str]
             expected = there["action"].eq("deactivate").to_numpy()
             planned = pd.Series("True", index=there.index[expected], dtype="string")
         else:
-            expected = creates | there.index.isin(named.index[named.eq(field).to_numpy(dtype=bool)])
+            aimed = creates | there.index.isin(named.index[named.eq(field).to_numpy(dtype=bool)])
             # What Oomnitza holds exactly as planned needs no closer look.
-            expected = expected.to_numpy() & unequal(there[field], records[field])
+            expected = aimed.to_numpy() & unequal(there[field], records[field])
             planned = comparable(there[field][expected])
         now = comparable(records[field][expected])
         wrong = planned.notna() & (planned != now).fillna(True)
