@@ -7,6 +7,7 @@ import pytest
 
 from intune_pipeline.errors import ConfigError
 from intune_pipeline.http import RetryPolicy, https_base_url, tls_context
+from intune_pipeline.sandbox.server import make_tls
 
 
 def response_with(headers: dict) -> httpx.Response:
@@ -44,3 +45,17 @@ def test_an_unreadable_ca_bundle_names_the_setting(tmp_path):
     setting = "oomnitza.ca_bundle of integration contoso (read from CONTOSO_CA)"
     with pytest.raises(ConfigError, match=rf"^{re.escape(setting)} names .* Point it at the PEM"):
         tls_context(str(bogus), setting)
+
+
+def test_a_ca_bundle_is_loaded_once_and_again_when_it_changes_on_disk(tmp_path):
+    """Clients share a bundle's context; a bundle rewritten in place (a new sandbox CA, a
+    rotated private CA) is loaded afresh, and trusts the new CA."""
+    bundle = str(make_tls(tmp_path, "127.0.0.1")[0])
+    first = tls_context(bundle, "ca_bundle")
+    assert tls_context(bundle, "ca_bundle") is first
+    assert tls_context(None, "ca_bundle") is tls_context(None, "ca_bundle")
+
+    make_tls(tmp_path, "127.0.0.1")  # a new CA written over the old one
+    second = tls_context(bundle, "ca_bundle")
+    assert second is not first
+    assert second.get_ca_certs() != first.get_ca_certs()
