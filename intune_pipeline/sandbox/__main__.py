@@ -1,6 +1,7 @@
 """python -m intune_pipeline.sandbox: run the emulators until SIGINT or SIGTERM."""
 
 import argparse
+import gc
 import signal
 import sys
 import threading
@@ -149,6 +150,11 @@ def main(argv: list[str] | None = None) -> int:
             sandbox.write_env_file(env_file)
         except OSError as error:
             return fail(f"--env-file: cannot write {env_file} ({error}); give a writable path")
+        # The tenant and its pre-serialised pages live as long as the process: left to the
+        # collector, each of its full collections walked them again (0.2-0.26 s, twice in an
+        # upload of 100,000 records, a quarter of the sandbox's time).
+        gc.collect()
+        gc.freeze()
         print(f"sandbox ready: env file {env_file}", flush=True)
         for name, url in sandbox.urls.items():
             print(f"  {name:<9} {url}", flush=True)
