@@ -48,7 +48,11 @@ def bulk_records(users: pd.DataFrame, custom_field_ids: dict[str, str]) -> list[
 
 
 def plain_values(values: np.ndarray) -> list:
-    """The values as JSON takes them; most columns hold no numpy scalar to convert."""
+    """The values as JSON takes them, missing ones (NaN, NA) as None; most columns hold no
+    numpy scalar to convert."""
+    missing = pd.isna(values)
+    if missing.any():
+        values = np.where(missing, None, values)
     if any(issubclass(kind, np.generic) for kind in set(map(type, values))):
         return [plain(value) for value in values]
     return values.tolist()

@@ -18,11 +18,12 @@ def plan_records(
     """
     ids = {**BULK_FIELD_IDS, **custom_field_ids}
     fields = [column for column in plan.columns if column in ids or is_custom_field(column)]
-    if "role" in plan:  # a float column once skipped users (no role) share the plan
-        plan = plan.assign(role=plan["role"].astype("Int64"))
-    creates = plan.loc[plan["action"] == "create", fields].astype(object)
-    records = bulk_records(creates.where(creates.notna(), None), custom_field_ids)
-    changing = plan[plan["action"].isin(["update", "deactivate"])]
+    creates = plan.loc[plan["action"] == "create", fields]
+    changing = plan.loc[plan["action"].isin(["update", "deactivate"]), [*fields, "changed_fields"]]
+    for part in (creates, changing) if "role" in fields else ():
+        # A float column once skipped users (no role) share the plan; roles are whole numbers.
+        part["role"] = part["role"].astype("Int64")
+    records = bulk_records(creates, custom_field_ids)
     always = [*sync_keys, "role"]
     for row, changed in zip(
         changing[fields].to_dict("records"), changing["changed_fields"], strict=True
