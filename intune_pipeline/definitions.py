@@ -1,5 +1,6 @@
 """The one Definitions object of the intune_pipeline code location."""
 
+import gc
 import os
 
 import dagster as dg
@@ -26,3 +27,8 @@ def build_defs(settings: Settings | None = None) -> dg.Definitions:
 
 
 defs = build_defs()
+
+# What the imports and these definitions made lives as long as the process (Dagster's, pandas'
+# and Pandera's modules, classes and schemas); frozen, the collector's full collections during a
+# run no longer walk it (0.16 -> 0.05 s of a 100,000-user run).
+gc.freeze()
