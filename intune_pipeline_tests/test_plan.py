@@ -3,6 +3,7 @@
 import pandas as pd
 
 from intune_pipeline.users.plan import counts, plan_sync
+from intune_pipeline.users.plan_changes import unequal
 
 ANN, BOB, CY, DEE = (f"{n}0000000-0000-4000-8000-000000000000" for n in "abcd")
 
@@ -137,3 +138,20 @@ def test_nothing_held_means_every_user_is_created_and_nothing_planned_is_empty()
     assert set(plan["action"]) == {"create"} and plan["oomnitza_user_id"].isna().all()
     empty = plan_sync(WANTED.iloc[0:0], held(), sync_keys=["email"])
     assert empty.empty and "action" in empty.columns
+
+
+def test_values_differ_only_when_one_side_holds_another_value():
+    """Missing is missing however it is spelt (None, NaN, NA), on both sides; 25 and 25.0 are
+    the same; text against missing, or other text, differs."""
+    ours = pd.Series(["a", None, float("nan"), None, "b", 25, "c", None], dtype=object)
+    theirs = pd.Series([None, float("nan"), None, None, "b", 25.0, "d", "e"], dtype=object)
+    assert unequal(ours, theirs).tolist() == [True, False, False, False, False, False, True, True]
+    text = pd.Series(["a", pd.NA, pd.NA, "x"], dtype="string")
+    assert unequal(text, pd.Series([None, None, "z", "x"], dtype=object)).tolist() == [
+        True,
+        False,
+        True,
+        False,
+    ]
+    roles = pd.Series([25, pd.NA, 30], dtype="Int64")
+    assert unequal(roles, pd.Series([25.0, float("nan"), 31.0])).tolist() == [False, False, True]

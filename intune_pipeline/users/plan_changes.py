@@ -24,8 +24,19 @@ def unequal(ours: pd.Series, theirs: pd.Series) -> np.ndarray:
     """Where two aligned columns do not hold the same value (missing counts as the same): asked
     of whole columns in C, so that only these few need comparable's text. Equal as they are
     means equal as comparable text too."""
-    left = ours.to_numpy(dtype=object, na_value=None)
-    return left != theirs.to_numpy(dtype=object, na_value=None)
+    left, right = objects(ours), objects(theirs)
+    differs = left != right
+    # NaN differs from itself and from None: missing on both sides is the same. Looking only
+    # at the values that differ spares finding the missing ones of every column.
+    differs[differs] = ~(pd.isna(left[differs]) & pd.isna(right[differs]))
+    return differs
+
+
+def objects(values: pd.Series) -> np.ndarray:
+    """The values as Python objects; an extension column's NA as None, which compares."""
+    if isinstance(values.dtype, np.dtype):
+        return values.to_numpy(dtype=object)
+    return values.to_numpy(dtype=object, na_value=None)
 
 
 def changed_fields(
