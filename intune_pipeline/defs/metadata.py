@@ -63,5 +63,8 @@ def latest_metadata(instance: dg.DagsterInstance, asset: dg.AssetKey) -> dict:
     return metadata_values(event.asset_materialization.metadata if event else {})
 
 
-def preview(frame: pd.DataFrame, rows: int = 5) -> dg.MarkdownMetadataValue:
+PREVIEW_ROWS = 5
+
+
+def preview(frame: pd.DataFrame, rows: int = PREVIEW_ROWS) -> dg.MarkdownMetadataValue:
     return dg.MetadataValue.md(frame.head(rows).to_markdown(index=False))

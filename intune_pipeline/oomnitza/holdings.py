@@ -100,10 +100,24 @@ def unusable(earlier: pd.DataFrame | None, source: dict) -> str:
 
 
 def updated(earlier: pd.DataFrame, changed: pd.DataFrame) -> pd.DataFrame:
-    """earlier with each changed record in place of its old one, and new records at the end."""
-    kept = earlier[~earlier["user_id"].isin(changed["user_id"])]
-    users = pd.concat([kept, changed], ignore_index=True) if len(changed) else kept
-    # In uid order, as a full read lists them: the oldest record of a shared address first.
+    """earlier with each changed record in place of its old one, and new records at the end,
+    in uid order as a full read lists them (the oldest record of a shared address first)."""
+    changed = changed[earlier.columns]
+    ids = pd.Index(earlier["user_id"])
+    if ids.is_unique:  # not when a read listed a record twice, paged while records were added
+        at = ids.get_indexer(changed["user_id"])
+        known = at >= 0
+        users = earlier.copy()
+        # In place: a daily run's few changed records cost a few rows, not a new frame.
+        for number, column in enumerate(users.columns):  # column by column keeps their dtypes
+            users.iloc[at[known], number] = changed[column].to_numpy()[known]
+        changed = changed[~known]
+    else:
+        users = earlier[~ids.isin(changed["user_id"])].reset_index(drop=True)
+    if len(changed):
+        users = pd.concat([users, changed], ignore_index=True)
+    if users["uid"].is_monotonic_increasing:
+        return users
     return users.sort_values("uid", kind="stable", ignore_index=True)
 
 

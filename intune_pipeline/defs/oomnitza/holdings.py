@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from intune_pipeline.defs.metadata import preview
+from intune_pipeline.defs.metadata import PREVIEW_ROWS, preview
 from intune_pipeline.defs.oomnitza.resources import IntegrationSettings, OomnitzaResource
 from intune_pipeline.oomnitza.holdings import (
     Holdings,
@@ -76,7 +76,8 @@ def holdings_asset(name: str, fields: Sequence[str]) -> dg.AssetsDefinition:
                 "managed": int(managed.sum()),
                 "suspended": int(held["suspended"].eq(True).sum()),
                 "seconds": round(time.monotonic() - started, 3),
-                "preview": preview(held[managed]),
+                # The first managed users only: selecting all of them copied the whole frame.
+                "preview": preview(held.loc[managed.index[managed.to_numpy()][:PREVIEW_ROWS]]),
             }
         )
         return held
