@@ -16,6 +16,9 @@ OUTCOMES = ("added", "updated", "unchanged", "skipped", "failed", "canceled")
 # the round trips of an upload; asked at most this often, a cancel still stops it within about
 # a second (and the batches already in flight).
 CANCEL_CHECK_SECONDS = 1.0
+# Between progress lines in the run's log: a line per batch was 93 stored events (0.27 s) at
+# 100,000 users and 930 at a million; the portion's outcome gives the final count.
+PROGRESS_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class BatchSender:
         self.sent, self.canceled = 0, False
         self._lock = threading.Lock()
         self._next_check = 0.0  # monotonic time of the next cancel check
+        self._next_progress = 0.0  # and of the next progress line
 
     def send(self, batches: list[list[dict]]) -> None:
         if not batches or self.canceled:
@@ -79,7 +83,12 @@ class BatchSender:
             return
         with self._lock:
             self.sent += len(batch)
-        log.info("Sent %d records to Oomnitza portion %s", self.sent, portion)
+            now = time.monotonic()
+            due = now >= self._next_progress
+            if due:
+                self._next_progress = now + PROGRESS_SECONDS
+        if due:
+            log.info("Sent %d records to Oomnitza portion %s", self.sent, portion)
 
     def _cancelled(self, portion: str) -> bool:
         with self._lock:
