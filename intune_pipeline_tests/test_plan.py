@@ -153,5 +153,12 @@ def test_values_differ_only_when_one_side_holds_another_value():
         True,
         False,
     ]
+    mixed = pd.Series(["a", pd.NA, None, "x"], dtype=object)  # a concat of text and Int64
+    assert unequal(mixed, pd.Series(["a", "b", pd.NA, "y"], dtype=object)).tolist() == [
+        False,
+        True,
+        False,
+        True,
+    ]
     roles = pd.Series([25, pd.NA, 30], dtype="Int64")
     assert unequal(roles, pd.Series([25.0, float("nan"), 31.0])).tolist() == [False, False, True]

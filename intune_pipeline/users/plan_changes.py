@@ -25,16 +25,21 @@ def unequal(ours: pd.Series, theirs: pd.Series) -> np.ndarray:
     of whole columns in C, so that only these few need comparable's text. Equal as they are
     means equal as comparable text too."""
     left, right = objects(ours), objects(theirs)
-    differs = left != right
+    try:
+        differs = left != right
+    except TypeError:  # pd.NA in an object column, which answers NA rather than True or False
+        left, right = objects(ours, everywhere=True), objects(theirs, everywhere=True)
+        differs = left != right
     # NaN differs from itself and from None: missing on both sides is the same. Looking only
     # at the values that differ spares finding the missing ones of every column.
     differs[differs] = ~(pd.isna(left[differs]) & pd.isna(right[differs]))
     return differs
 
 
-def objects(values: pd.Series) -> np.ndarray:
-    """The values as Python objects; an extension column's NA as None, which compares."""
-    if isinstance(values.dtype, np.dtype):
+def objects(values: pd.Series, everywhere: bool = False) -> np.ndarray:
+    """The values as Python objects; NA as None, which compares. Only an extension column's
+    is looked for unless everywhere: finding the missing values of each column is slow."""
+    if isinstance(values.dtype, np.dtype) and not everywhere:
         return values.to_numpy(dtype=object)
     return values.to_numpy(dtype=object, na_value=None)
 
