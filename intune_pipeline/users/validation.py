@@ -76,10 +76,12 @@ def suspects(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> np.ndarray:
         )
         for values in (frame[name] for name in names if name in frame):
             missing = values.isna().to_numpy()
-            present = values[~missing]  # what Pandera gives checks that ignore missing values
+            # What Pandera gives checks that ignore missing values (the column itself if none).
+            present = values[~missing] if missing.any() else values
             if not column.nullable:
                 bad |= missing
-            if str(column.dtype) == "str":  # Pandera's dtype check: text, or missing
+            if str(column.dtype) == "str" and not all_of(present.to_numpy(), str):
+                # Pandera's dtype check: text, or missing
                 text = map(isinstance, present.to_numpy(), repeat(str))
                 bad[~missing] |= ~np.fromiter(text, dtype=bool, count=len(present))
             for check in column.checks:
@@ -87,7 +89,9 @@ def suspects(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> np.ndarray:
                     output = check(present if check.ignore_na else values).check_output
                 except Exception:  # Pandera reports it as the frame's failure: let it
                     return np.ones(len(frame), dtype=bool)
-                bad |= ~output.reindex(values.index, fill_value=True).to_numpy(dtype=bool)
+                if len(output) != len(values):
+                    output = output.reindex(values.index, fill_value=True)
+                bad |= ~output.to_numpy(dtype=bool)
     return bad
 
 
