@@ -46,6 +46,21 @@ def failure_rate(run_log: dict, guard: FailureGuard) -> str | None:
     return None
 
 
+class Every:
+    """Due the first time it is asked, then at most once every seconds (callers hold a lock)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self._next = 0.0  # monotonic time it is next due
+
+    def due(self) -> bool:
+        now = time.monotonic()
+        if now < self._next:
+            return False
+        self._next = now + self.seconds
+        return True
+
+
 class BatchSender:
     """Posts batches of one portion, up to concurrency at a time, stopping once it is cancelled
     in Oomnitza (asked before the first batch, then every CANCEL_CHECK_SECONDS)."""
@@ -54,8 +69,8 @@ class BatchSender:
         self.client, self.options, self.concurrency = client, options, max(1, concurrency)
         self.sent, self.canceled = 0, False
         self._lock = threading.Lock()
-        self._next_check = 0.0  # monotonic time of the next cancel check
-        self._next_progress = 0.0  # and of the next progress line
+        self._cancel_checks = Every(CANCEL_CHECK_SECONDS)
+        self._progress_lines = Every(PROGRESS_SECONDS)
 
     def send(self, batches: list[list[dict]]) -> None:
         if not batches or self.canceled:
@@ -83,19 +98,13 @@ class BatchSender:
             return
         with self._lock:
             self.sent += len(batch)
-            now = time.monotonic()
-            due = now >= self._next_progress
-            if due:
-                self._next_progress = now + PROGRESS_SECONDS
+            due = self._progress_lines.due()
         if due:
             log.info("Sent %d records to Oomnitza portion %s", self.sent, portion)
 
     def _cancelled(self, portion: str) -> bool:
         with self._lock:
-            now = time.monotonic()
-            due = not self.canceled and now >= self._next_check
-            if due:
-                self._next_check = now + CANCEL_CHECK_SECONDS
+            due = not self.canceled and self._cancel_checks.due()
         if due and self.client.portion_state(portion).get("canceled"):
             self._stop(portion)
         return self.canceled

@@ -20,9 +20,9 @@ def plan_records(
     fields = [column for column in plan.columns if column in ids or is_custom_field(column)]
     creates = plan.loc[plan["action"] == "create", fields]
     changing = plan.loc[plan["action"].isin(["update", "deactivate"]), [*fields, "changed_fields"]]
-    for part in (creates, changing) if "role" in fields else ():
-        # A float column once skipped users (no role) share the plan; roles are whole numbers.
-        part["role"] = part["role"].astype("Int64")
+    if "role" in fields:  # a float column once skipped users (no role) share the plan
+        for part in (creates, changing):
+            part["role"] = part["role"].astype("Int64")  # Oomnitza's roles are whole numbers
     records = bulk_records(creates, custom_field_ids)
     always = [*sync_keys, "role"]
     for row, changed in zip(

@@ -28,7 +28,7 @@ def unequal(ours: pd.Series, theirs: pd.Series) -> np.ndarray:
     try:
         differs = left != right
     except TypeError:  # pd.NA in an object column, which answers NA rather than True or False
-        left, right = objects(ours, everywhere=True), objects(theirs, everywhere=True)
+        left, right = (s.to_numpy(dtype=object, na_value=None) for s in (ours, theirs))
         differs = left != right
     # NaN differs from itself and from None: missing on both sides is the same. Looking only
     # at the values that differ spares finding the missing ones of every column.
@@ -36,10 +36,10 @@ def unequal(ours: pd.Series, theirs: pd.Series) -> np.ndarray:
     return differs
 
 
-def objects(values: pd.Series, everywhere: bool = False) -> np.ndarray:
-    """The values as Python objects; NA as None, which compares. Only an extension column's
-    is looked for unless everywhere: finding the missing values of each column is slow."""
-    if isinstance(values.dtype, np.dtype) and not everywhere:
+def objects(values: pd.Series) -> np.ndarray:
+    """The values as Python objects; an extension column's NA as None, which compares (finding
+    the missing values of every column is slow, so other columns are taken as they are)."""
+    if isinstance(values.dtype, np.dtype):
         return values.to_numpy(dtype=object)
     return values.to_numpy(dtype=object, na_value=None)
 

@@ -80,10 +80,11 @@ def suspects(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> np.ndarray:
             present = values[~missing] if missing.any() else values
             if not column.nullable:
                 bad |= missing
-            if str(column.dtype) == "str" and not all_of(present.to_numpy(), str):
+            given = present.to_numpy()
+            if str(column.dtype) == "str" and not all_of(given, str):
                 # Pandera's dtype check: text, or missing
-                text = map(isinstance, present.to_numpy(), repeat(str))
-                bad[~missing] |= ~np.fromiter(text, dtype=bool, count=len(present))
+                text = map(isinstance, given, repeat(str))
+                bad[~missing] |= ~np.fromiter(text, dtype=bool, count=len(given))
             for check in column.checks:
                 try:
                     output = check(present if check.ignore_na else values).check_output
