@@ -1,6 +1,7 @@
 """The embedded instance's storage (dagster.yaml): Dagster's SQLite storage, pooled event log."""
 
 import shutil
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -8,8 +9,13 @@ from pathlib import Path
 import dagster as dg
 import pytest
 from dagster._core.instance.ref import InstanceRef
+from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 
-from intune_pipeline.instance.sqlite import KEPT_DATABASES, PooledSqliteEventLogStorage
+from intune_pipeline.instance.sqlite import (
+    KEPT_DATABASES,
+    TEMPLATE,
+    PooledSqliteEventLogStorage,
+)
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -92,3 +98,34 @@ def test_wiping_deletes_every_run_and_storing_goes_on(home):
         after = hello.execute_in_process(instance=instance)
         assert after.success
         assert "hello" in [e.message for e in instance.all_logs(after.run_id)]
+
+
+def schema_of(path: Path) -> tuple:
+    with sqlite3.connect(path) as db:
+        return (
+            sorted(db.execute("SELECT type, name, sql FROM sqlite_master").fetchall()),
+            db.execute("SELECT version_num FROM alembic_version").fetchall(),
+            db.execute("PRAGMA journal_mode").fetchone(),
+        )
+
+
+def test_a_runs_database_is_copied_from_a_template_and_is_what_dagster_makes(home, tmp_path):
+    with project_instance(home) as instance:
+        first = hello.execute_in_process(instance=instance)
+        second = hello.execute_in_process(instance=instance)
+        assert "hello" in [e.message for e in instance.all_logs(second.run_id)]
+    runs = home / "history" / "runs"
+    assert (runs / TEMPLATE).exists()
+    assert not list(runs.glob("*.partial"))
+    # Dagster's own storage makes a run's database from scratch: the copies hold the same.
+    dagster_made = SqliteEventLogStorage(str(tmp_path / "dagster"))
+    with dagster_made.run_connection("some-run"):
+        pass
+    expected = schema_of(tmp_path / "dagster" / "some-run.db")
+    assert expected[1]  # stamped with Dagster's migration head
+    assert schema_of(runs / f"{first.run_id}.db") == expected
+    assert schema_of(runs / f"{second.run_id}.db") == expected
+    # Dagster's list of runs from the event log counts the run databases only.
+    with project_instance(home) as instance:
+        run_ids = instance.event_log_storage.get_all_run_ids()
+    assert sorted(run_ids) == sorted([first.run_id, second.run_id])

@@ -1,19 +1,24 @@
 """The embedded instance (dagster.yaml): Dagster's, whose SQLite event log keeps connections.
 
-Each database keeps its engine and one pooled connection, for the few databases last used; the
-rest is Dagster's SQLite storage. Only an instance class learns the instance's directory, which
-`dagster dev` and `dagster definitions validate` choose themselves when DAGSTER_HOME is not set,
-so the instance class sets the default storage; a `storage:` in dagster.yaml still wins.
+Each database keeps its engine and one pooled connection, for the few databases last used, and
+a run's new database is a copy of an empty one made once (creating and stamping its tables took
+60-70 ms of every run); the rest is Dagster's SQLite storage. Only an instance class learns the
+instance's directory, which `dagster dev` and `dagster definitions validate` choose themselves
+when DAGSTER_HOME is not set, so the instance class sets the default storage; a `storage:` in
+dagster.yaml still wins.
 """
 
+import os
+import shutil
 from collections import OrderedDict
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import dagster as dg
 import yaml
 from dagster._core.instance.ref import InstanceRef
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
+    INDEX_SHARD_NAME,
     SQLITE_BUSY_TIMEOUT_SECONDS,
     SqliteEventLogStorage,
 )
@@ -25,6 +30,9 @@ from sqlalchemy.engine import Connection, Engine
 # A run's process uses two databases (its run's and the index); the webserver and the daemon read
 # many runs, and a database left out of the last few is closed.
 KEPT_DATABASES = 8
+# Not *.db, which Dagster takes for a run's database; one per Dagster version, whose tables and
+# migration stamp it holds.
+TEMPLATE = f"run-template-{dg.__version__}.sqlite"
 
 
 class PooledSqliteEventLogStorage(SqliteEventLogStorage):
@@ -50,7 +58,8 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         with self._db_lock:
             engine = self._engine(shard)
             if shard not in self._initialized_dbs:
-                self._initdb(engine)
+                if not self._copied_template(shard):
+                    self._initdb(engine)
                 self._initialized_dbs.add(shard)
             with engine.connect() as conn:
                 with conn.begin():
@@ -59,6 +68,38 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
                 # database file changes, which a pooled connection's WAL alone does not do: move
                 # the WAL into the file, as closing the connection would.
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def _copied_template(self, shard: str) -> bool:
+        """Whether a run's database was made now, as a copy of the template (made first if need
+        be). Never over an existing file: another process may have made it and written to it."""
+        path = self.path_for_shard(shard)
+        if shard == INDEX_SHARD_NAME or os.path.exists(path):
+            return False
+        template = os.path.join(self._base_dir, TEMPLATE)
+        if not os.path.exists(template):
+            self._made(template, self._initdb_at)
+        return self._made(path, lambda partial: shutil.copyfile(template, partial))
+
+    def _initdb_at(self, path: str) -> None:
+        engine = create_engine(f"sqlite:///{path}")
+        try:
+            self._initdb(engine)
+        finally:
+            engine.dispose()  # closed, so the file holds everything (no WAL beside it)
+
+    @staticmethod
+    def _made(path: str, make) -> bool:
+        """make(partial), then partial linked to path unless path exists by then; whether it was."""
+        partial = f"{path}.{os.getpid()}.partial"
+        try:
+            make(partial)
+            os.link(partial, path)
+            return True
+        except FileExistsError:
+            return False
+        finally:
+            with suppress(FileNotFoundError):
+                os.unlink(partial)
 
     def _dispose_engines(self) -> None:
         with self._db_lock:
