@@ -50,8 +50,8 @@ $(VENV)/.bench-installed: $(VENV)/.installed
 bench: $(VENV)/.bench-installed ## the benchmark table of benchmarks/RESULTS.md (about 5 minutes here)
 	$(BIN)/python -m benchmarks
 
-bench-million: $(VENV)/.bench-installed ## a full sync of 1,000,000 users (opt-in: several minutes)
-	$(BIN)/python -m benchmarks --sizes 1000000 --latency-sizes '' --delta-size 0
+bench-million: $(VENV)/.bench-installed ## a full sync of 1,000,000 users and two incremental ones (opt-in: several minutes)
+	$(BIN)/python -m benchmarks --sizes 1000000 --latency-sizes '' --delta-size 1000000
 
 # Also part of `make test`; this runs it alone and prints its figures (benchmarks/RESULTS.md).
 soak: setup ## a 50,000-user sync through faults on every side, against a fault-free one
