@@ -51,6 +51,18 @@ def test_a_role_read_back_as_a_float_is_unchanged():
     assert list(plan["action"]) == ["unchanged"] and plan["changes"][0] == ""
 
 
+def test_a_changed_role_reads_as_whole_numbers_next_to_other_changes():
+    # A role column with a blank in it is read back as floats.
+    roles = held(
+        ("u1", 1, "ann@contoso.com", "ann@contoso.com", "Clerk", None, ANN, 25.0, False),
+        ("u2", 2, "bob@contoso.com", "bob@contoso.com", "Lead", "+1 555", BOB, None, False),
+    )
+    wanted = desired(("ann@contoso.com", "ann@contoso.com", "Engineer", None, ANN, 30))
+    wanted["role"] = wanted["role"].astype("Int64")
+    plan = plan_sync(wanted, roles, sync_keys=["email"])
+    assert plan["changes"][0] == "position: 'Clerk' → 'Engineer'; role: 25 → 30"
+
+
 def test_a_blank_clears_a_field_only_when_the_mapping_says_so():
     plan = plan_sync(WANTED.iloc[[0]], HELD, sync_keys=["email"], clear_when_blank={"phone_number"})
     assert plan["changed_fields"][0] == ["email", "phone_number"]

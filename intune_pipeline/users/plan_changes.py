@@ -1,6 +1,7 @@
 """Which fields of a matched user change in Oomnitza, and how to show it (old → new)."""
 
 from collections.abc import Collection, Sequence
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -75,15 +76,35 @@ def changed_fields(
 
 
 def shown(value) -> str:
-    return "blank" if value is None or pd.isna(value) else repr(value)
+    """A value as the plan shows it: 25, not np.float64(25.0) as a role read back with a blank
+    beside it is held; text quoted."""
+    if value is None or pd.isna(value):
+        return "blank"
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return repr(value)
 
 
 def describe_changes(desired: pd.DataFrame, held: pd.DataFrame, changed: pd.Series) -> pd.Series:
     """'position: 'Engineer' → 'Lead'; role: 25 → 30' for each row that changes."""
     text = pd.Series("", index=changed.index, dtype=object)
-    for label, names in changed[changed.map(len) > 0].items():
-        text[label] = "; ".join(
-            f"{name}: {shown(held.at[label, name])} → {shown(desired.at[label, name])}"
-            for name in names
-        )
+    rows = changed[changed.map(len) > 0]
+    if rows.empty:
+        return text
+    # The changing rows' values taken field by field: looking each one up was most of the plan
+    # of a large daily run.
+    names = list(dict.fromkeys(chain.from_iterable(rows)))
+    old, new = (
+        {name: dict(zip(rows.index, frame.loc[rows.index, name], strict=True)) for name in names}
+        for frame in (held, desired)
+    )
+
+    def change(label, name) -> str:
+        return f"{name}: {shown(old[name][label])} → {shown(new[name][label])}"
+
+    text.loc[rows.index] = [
+        "; ".join(change(label, name) for name in fields) for label, fields in rows.items()
+    ]
     return text
