@@ -138,6 +138,12 @@ def test_changed_records_replace_their_old_ones_and_new_ones_join_in_uid_order()
     # A read paged while records were added can list one twice: both copies give way.
     twice = pd.DataFrame({"user_id": ["a", "b", "b", "c"], "uid": [1, 2, 2, 3], "v": list("1223")})
     assert updated(twice, changed).to_dict("list") == updated(earlier, changed).to_dict("list")
+    # The result is a frame of its own: earlier (the read the plan used) stays as it was, and
+    # changing it afterwards changes nothing of the result, with changes and without any.
+    with_b, unchanged = updated(earlier, changed.iloc[[1]]), updated(earlier, changed.iloc[0:0])
+    assert earlier["v"].tolist() == ["1", "2", "3"]
+    earlier.loc[0, "v"] = "one"
+    assert with_b["v"].tolist() == ["1", "two", "3"] and unchanged["v"].tolist() == ["1", "2", "3"]
 
 
 @pytest.mark.parametrize("expression", ["change_date ge 0", "change_date ge 1970-01-01T00:00:00Z"])

