@@ -4,6 +4,7 @@ import pandas as pd
 
 from intune_pipeline.users.plan import counts, plan_sync
 from intune_pipeline.users.plan_changes import unequal
+from intune_pipeline.users.plan_keys import folded
 
 ANN, BOB, CY, DEE = (f"{n}0000000-0000-4000-8000-000000000000" for n in "abcd")
 
@@ -174,3 +175,17 @@ def test_values_differ_only_when_one_side_holds_another_value():
     ]
     roles = pd.Series([25, pd.NA, 30], dtype="Int64")
     assert unequal(roles, pd.Series([25.0, float("nan"), 31.0])).tolist() == [False, False, True]
+
+
+def test_keys_fold_case_blind_with_blanks_and_missing_values_as_missing():
+    values = pd.Series([" Ann@Contoso.com ", "", "  ", None, float("nan"), pd.NA, 25, "Straße"])
+    assert folded(values).tolist() == [
+        "ann@contoso.com",
+        pd.NA,
+        pd.NA,
+        pd.NA,
+        pd.NA,
+        pd.NA,
+        "25",
+        "strasse",
+    ]
