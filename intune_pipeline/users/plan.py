@@ -6,6 +6,7 @@ skip (with the reason); leavers may be deactivated (suspended). Pure pandas, no 
 
 from collections.abc import Collection, Sequence
 
+import numpy as np
 import pandas as pd
 
 from intune_pipeline.users.plan_changes import changed_fields, describe_changes
@@ -28,23 +29,26 @@ def match_records(
     """
     found = pd.Series(pd.NA, index=desired.index, dtype="object")
     found_by = pd.Series(pd.NA, index=desired.index, dtype="object")
-    free = held
+    ordered = held
     # Oomnitza lists records in uid order, and the kept read stays so: sorting is rarely needed.
     if "uid" in held and not held["uid"].is_monotonic_increasing:
-        free = held.sort_values("uid", kind="stable")
+        ordered = held.sort_values("uid", kind="stable")
+    claimed = np.zeros(len(ordered), dtype=bool)  # records that already serve a user
     for key in sync_keys:
-        if key not in desired or key not in free:
+        if key not in desired or key not in ordered:
             continue
         todo = found.isna()
         wanted = folded(desired.loc[todo, key]).dropna()
-        holders = folded(free[key]).dropna()
+        if wanted.empty:  # as in a daily run, where the first key finds every user
+            continue
+        holders = folded(ordered[key][~claimed]).dropna()
         holders = holders[~holders.duplicated()]
         label_of = pd.Series(holders.index, index=holders.values)
         hits = wanted.map(label_of).dropna()
         hits = hits[~hits.duplicated()]  # a record serves one user
         found.loc[hits.index] = hits.values
         found_by.loc[hits.index] = key
-        free = free.drop(index=hits.values)
+        claimed |= ordered.index.isin(hits.values)
     return found, found_by
 
 
