@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from intune_pipeline.users.plan import counts, plan_sync
+from intune_pipeline.users.plan import counts, plan_sync, stacked
 from intune_pipeline.users.plan_changes import unequal
 from intune_pipeline.users.plan_keys import folded
 
@@ -189,3 +189,21 @@ def test_keys_fold_case_blind_with_blanks_and_missing_values_as_missing():
         "25",
         "strasse",
     ]
+
+
+def test_parts_stack_as_pandas_stacks_them_with_all_missing_object_columns():
+    # A full sync's plan: nothing matched, so its record ids and keys are all missing.
+    plan = pd.DataFrame(
+        {"oomnitza_user_id": [pd.NA] * 3, "user": ["a", "b", "c"], "role": [25, 30, 25]}
+    )
+    plan["changed_fields"] = [[], [], []]
+    departures = pd.DataFrame({"oomnitza_user_id": ["u9"], "user": [None], "note": [1.5]})
+    skips = pd.DataFrame({"user": ["d"], "role": ["25"]})  # an object role beside ints
+    parts = [plan, departures, skips]
+
+    stack, expected = stacked(parts), pd.concat(parts, ignore_index=True)
+
+    assert stack.dtypes.to_dict() == expected.dtypes.to_dict()
+    assert stack.isna().equals(expected.isna())
+    assert stack.fillna("-").astype(str).equals(expected.fillna("-").astype(str))
+    assert stack["oomnitza_user_id"].tolist()[3] == "u9"
