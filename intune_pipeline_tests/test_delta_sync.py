@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import dagster as dg
 
+from intune_pipeline.defs.graph.cursor import LOOKBACK, latest_successful_metadata
 from intune_pipeline.sandbox import Sandbox, SandboxConfig
 from intune_pipeline.summary import materializations
 from intune_pipeline_tests.runs import sync
@@ -142,3 +143,42 @@ def test_a_delta_link_for_another_graph_host_or_unknown_to_graph_means_a_full_re
         assert raw["read"] == "full" and "another Graph host" in raw["fallback"]
         assert raw["dagster/row_count"] == 120
         assert not [r for r in other.requests if "deltatoken" in r["query"] and r["status"] != 200]
+
+
+def test_what_later_runs_read_comes_from_the_latest_materialization_of_a_successful_run(
+    instance,
+):
+    @dg.asset
+    def load(context: dg.AssetExecutionContext, config: LoadConfig):
+        context.add_output_metadata({"mark": config.mark})
+
+    @dg.asset(deps=[load])
+    def after(config: LoadConfig):
+        if config.fails:
+            raise RuntimeError("a later step failed, so the run failed")
+
+    def run(mark: str, fails: bool = False) -> None:
+        config = LoadConfig(mark=mark, fails=fails)
+        dg.materialize(
+            [load, after],
+            instance=instance,
+            run_config=dg.RunConfig({"load": config, "after": config}),
+            raise_on_error=False,
+        )
+
+    key = dg.AssetKey("load")
+    assert latest_successful_metadata(instance, key) == {}
+    run("first")
+    run("second")
+    assert latest_successful_metadata(instance, key)["mark"] == "second"
+    for n in range(3):  # materialized, but in runs that failed
+        run(f"failed {n}", fails=True)
+    assert latest_successful_metadata(instance, key)["mark"] == "second"
+    for n in range(LOOKBACK):
+        run(f"failed again {n}", fails=True)
+    assert latest_successful_metadata(instance, key) == {}  # searched no further back
+
+
+class LoadConfig(dg.Config):
+    mark: str
+    fails: bool = False
