@@ -197,6 +197,7 @@ def test_parts_stack_as_pandas_stacks_them_with_all_missing_object_columns():
         {"oomnitza_user_id": [pd.NA] * 3, "user": ["a", "b", "c"], "role": [25, 30, 25]}
     )
     plan["changed_fields"] = [[], [], []]
+    plan["matched_by"] = None  # missing in every part that has it
     departures = pd.DataFrame({"oomnitza_user_id": ["u9"], "user": [None], "note": [1.5]})
     skips = pd.DataFrame({"user": ["d"], "role": ["25"]})  # an object role beside ints
     parts = [plan, departures, skips]

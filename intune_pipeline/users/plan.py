@@ -146,8 +146,10 @@ def stacked(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
         for part, columns in zip(parts, blank, strict=True)
     ]
     stack = pd.concat(parts, ignore_index=True)
-    restored = {column for columns in blank for column in columns}
-    return stack.astype(dict.fromkeys(restored, object)) if restored else stack
+    for column in {column for columns in blank for column in columns}:
+        if stack[column].dtype != object:  # blank in every part
+            stack[column] = stack[column].astype(object)
+    return stack
 
 
 def missing(values: pd.Series) -> bool:

@@ -10,7 +10,7 @@ def folded(values: pd.Series) -> pd.Series:
     # Text (nearly every key) in one pass: pandas' string methods took twice as long on a
     # million keys, which a plan and its reconciliation each fold for every key.
     keys = [
-        value.strip().casefold() or None if value.__class__ is str else other_key(value)
+        (value.strip().casefold() or None) if value.__class__ is str else other_key(value)
         for value in values.to_numpy(dtype=object)
     ]
     return pd.Series(keys, index=values.index, dtype="string")
