@@ -12,15 +12,16 @@ DIFFERENCE_COLUMNS = ["user", "action", "field", "planned", "found"]
 
 def differences(plan: pd.DataFrame, held: pd.DataFrame, sync_keys: Sequence[str]) -> pd.DataFrame:
     """Every planned create, update and deactivation that Oomnitza does not hold as planned."""
-    sent = plan[plan["action"].isin(["create", "update", "deactivate"])]
+    sent = rows_where(plan, plan["action"].isin(["create", "update", "deactivate"]))
     keys = list(dict.fromkeys(["intune_user_id", *sync_keys]))
     found, _ = match_records(sent, held, keys)
     rows = [
         (user, action, "", "a record", "none")
         for user, action in sent.loc[found.isna(), ["user", "action"]].itertuples(index=False)
     ]
-    there = sent[found.notna()]
-    records = held.loc[found[found.notna()]].set_index(there.index)
+    there = rows_where(sent, found.notna())
+    records = held.loc[found[found.notna()]]  # a frame of its own: relabelled without a copy
+    records.index = there.index
     fields = [column for column in there.columns if column in held.columns]
     # One row per planned user and changed field, so each field's rows are found at once.
     named = there["changed_fields"].explode()
@@ -56,4 +57,10 @@ def touched(held: pd.DataFrame, plan: pd.DataFrame, since: int | None) -> pd.Dat
     if since is None:
         return held
     aimed = held["user_id"].isin(plan["oomnitza_user_id"].dropna())
-    return held[aimed | (pd.to_numeric(held["change_date"], errors="coerce") >= since)]
+    return rows_where(held, aimed | (pd.to_numeric(held["change_date"], errors="coerce") >= since))
+
+
+def rows_where(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
+    """frame's rows where mask holds; frame itself where it holds for all, as after a full sync,
+    whose every record is touched and found: selecting copied 93,000 of them twice, 0.15 s."""
+    return frame if mask.all() else frame[mask]
