@@ -7,6 +7,7 @@ import ssl
 import struct
 import threading
 from collections.abc import Callable
+from email.utils import formatdate
 from pathlib import Path
 
 import trustme
@@ -44,19 +45,44 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def dated(app):
+    """app with each response dated when it starts, as a web server does.
+
+    uvicorn's own Date header is renewed once a second by its loop, so it lags the clock by up
+    to a second, more while a large bulk batch holds the loop. Oomnitza's reads are dated by it,
+    and the next run reads what changed since: with the lag, it read every record of a
+    100,000-user load again rather than those of the load's last second.
+    """
+
+    async def with_date(scope, receive, send):
+        if scope["type"] != "http":
+            return await app(scope, receive, send)
+
+        async def send_dated(message):
+            if message["type"] == "http.response.start":
+                date = (b"date", formatdate(usegmt=True).encode())
+                message = {**message, "headers": [*message.get("headers", ()), date]}
+            await send(message)
+
+        return await app(scope, receive, send_dated)
+
+    return with_date
+
+
 class ServerThread:
     """Runs uvicorn servers for (app, socket) pairs in one thread with its own asyncio loop."""
 
     def __init__(self, apps: list[tuple[object, socket.socket]], context: ssl.SSLContext):
         self._configs = [
             uvicorn.Config(
-                app,
+                dated(app),
                 lifespan="off",
                 ws="none",
                 log_config=None,
                 log_level="warning",
                 access_log=False,
                 server_header=False,
+                date_header=False,
                 timeout_graceful_shutdown=2,
                 ssl_context_factory=lambda config, default: context,
             )
