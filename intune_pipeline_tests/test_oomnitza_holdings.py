@@ -159,3 +159,16 @@ def test_the_sandbox_filters_dates_as_unix_seconds_or_iso_8601(sandbox, expressi
         assert sum(len(page) for page in client.list_users(condition=expression)) == everyone
         later = "change_date gt 4000000000"
         assert not sum(len(page) for page in client.list_users(condition=later))
+
+
+def test_the_sandbox_dates_its_answers_by_the_clock_of_the_moment_it_answers(sandbox):
+    """A read is dated by Oomnitza's Date header, so a lagging one makes the next run read
+    again what it already holds; uvicorn's own lags up to a second."""
+    env = sandbox.env
+    with httpx.Client(verify=env["INTUNE_PIPELINE_CA_BUNDLE"]) as http:
+        client = OomnitzaClient(env["OOMNITZA_URL"], env["OOMNITZA_API_TOKEN"], http)
+        for _ in range(40):  # spread over more than one of uvicorn's renewals of its Date
+            asked = int(time.time())
+            _, clock = client.census()
+            assert asked <= clock <= int(time.time())
+            time.sleep(0.03)
