@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import psutil
+import pytest
 
 from intune_pipeline_tests.dagster_ui import (
     ASSETS,
@@ -64,14 +65,16 @@ ASSET_NODES = "{ assetNodes { assetKey { path } dependencyKeys { path } } }"
 
 def test_run_shows_the_graph_and_a_completed_first_sync_and_stops_on_ctrl_c(tmp_path):
     port = free_port()
-    process = subprocess.Popen(
-        command("run", "--users", "200", "--port", str(port)),
-        cwd=project_copy(tmp_path),
-        env=without_credentials(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group, as a terminal's foreground job
-    )
+    output = tmp_path / "run.log"
+    with output.open("wb") as log:  # the child writes to its own copy of the descriptor
+        process = subprocess.Popen(
+            command("run", "--users", "200", "--port", str(port)),
+            cwd=project_copy(tmp_path),
+            env=without_credentials(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, as a terminal's foreground job
+        )
     family = psutil.Process(process.pid)
     try:
         deadline = time.monotonic() + 180
@@ -100,10 +103,13 @@ def test_run_shows_the_graph_and_a_completed_first_sync_and_stops_on_ctrl_c(tmp_
     finally:
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
         try:
-            process.wait(timeout=60)
+            # At worst stop() gives Dagster 30 s before killing it, and the sandbox 20 s.
+            process.wait(timeout=90)
         except subprocess.TimeoutExpired:
+            left = [" ".join(p.cmdline()[:4]) for p in family.children(recursive=True)]
             os.killpg(process.pid, signal.SIGKILL)
-            raise
+            tail = output.read_text(errors="replace")[-3000:]
+            pytest.fail(f"run outlived Ctrl-C by 90 s; its children {left}; its output:\n{tail}")
     _, alive = psutil.wait_procs(children, timeout=30)
     assert not alive, f"still running after Ctrl-C: {[p.cmdline() for p in alive]}"
 
