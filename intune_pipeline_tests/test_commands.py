@@ -74,6 +74,9 @@ def test_run_shows_the_graph_and_a_completed_first_sync_and_stops_on_ctrl_c(tmp_
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, as a terminal's foreground job
+            # whose Ctrl-C does what it does by default, even where the tests were started
+            # with it ignored (a background `.ci/run &` from a shell without job control).
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
     family = psutil.Process(process.pid)
     try:
@@ -106,7 +109,7 @@ def test_run_shows_the_graph_and_a_completed_first_sync_and_stops_on_ctrl_c(tmp_
             # At worst stop() gives Dagster 30 s before killing it, and the sandbox 20 s.
             process.wait(timeout=90)
         except subprocess.TimeoutExpired:
-            left = [" ".join(p.cmdline()[:4]) for p in family.children(recursive=True)]
+            left = [f"{p.pid} {p.status()}" for p in family.children(recursive=True)]
             os.killpg(process.pid, signal.SIGKILL)
             tail = output.read_text(errors="replace")[-3000:]
             pytest.fail(f"run outlived Ctrl-C by 90 s; its children {left}; its output:\n{tail}")
