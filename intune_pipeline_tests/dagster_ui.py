@@ -99,11 +99,19 @@ def make_run(project: Path, users: int):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # its own process group, as a terminal's foreground job
+        preexec_fn=foreground,
     )
     try:
         yield port, process
     finally:
         stop_group(process)
+
+
+def foreground() -> None:
+    """In a started command's process: Ctrl-C does what it does by default, as in a terminal's
+    foreground job, even where the tests were started with it ignored (a background `.ci/run &`
+    from a shell without job control); inherited, it left `run` deaf to the tests' Ctrl-C."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def stop_group(process: subprocess.Popen) -> None:

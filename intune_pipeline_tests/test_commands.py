@@ -18,6 +18,7 @@ from intune_pipeline_tests.dagster_ui import (
     PROJECT,
     RUNS,
     command,
+    foreground,
     free_port,
     graphql,
     project_copy,
@@ -74,9 +75,7 @@ def test_run_shows_the_graph_and_a_completed_first_sync_and_stops_on_ctrl_c(tmp_
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, as a terminal's foreground job
-            # whose Ctrl-C does what it does by default, even where the tests were started
-            # with it ignored (a background `.ci/run &` from a shell without job control).
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+            preexec_fn=foreground,
         )
     family = psutil.Process(process.pid)
     try:

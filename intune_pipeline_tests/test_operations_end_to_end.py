@@ -21,7 +21,13 @@ from intune_pipeline_tests.alert_receivers import (
     WebhookReceiver,
     smtp_settings,
 )
-from intune_pipeline_tests.dagster_ui import free_port, graphql, wait_for, without_credentials
+from intune_pipeline_tests.dagster_ui import (
+    foreground,
+    free_port,
+    graphql,
+    wait_for,
+    without_credentials,
+)
 
 PROJECT = Path(__file__).resolve().parents[1]
 JOB = "intune_users_sync"
@@ -84,6 +90,7 @@ def dagster_dev(tmp_path):
             stdout=subprocess.DEVNULL,
             stderr=(tmp_path / "dagster.log").open("w"),
             start_new_session=True,
+            preexec_fn=foreground,
         )
         family = psutil.Process(process.pid)
         try:
