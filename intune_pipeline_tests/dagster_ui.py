@@ -13,6 +13,8 @@ from pathlib import Path
 
 import httpx
 
+from intune_pipeline.cli import interruptible
+
 PROJECT = Path(__file__).resolve().parents[1]
 # The assets of the example settings' one integration, in the order of the flow.
 ASSETS = [
@@ -92,26 +94,27 @@ def make_run(project: Path, users: int):
     Whatever happens, Ctrl-C then SIGKILL stop its whole process group.
     """
     port = free_port()
-    process = subprocess.Popen(
-        command("run", "--users", str(users), "--port", str(port)),
-        cwd=project,
-        env=without_credentials(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group, as a terminal's foreground job
-        preexec_fn=foreground,
-    )
+    process = start_run(project, users, port, subprocess.DEVNULL)
     try:
         yield port, process
     finally:
         stop_group(process)
 
 
-def foreground() -> None:
-    """In a started command's process: Ctrl-C does what it does by default, as in a terminal's
-    foreground job, even where the tests were started with it ignored (a background `.ci/run &`
-    from a shell without job control); inherited, it left `run` deaf to the tests' Ctrl-C."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+def start_run(project: Path, users: int, port: int, output, preexec_fn=interruptible):
+    """`python -m intune_pipeline run` without credentials, its output (stdout and stderr) to
+    output, in a process group of its own, as a terminal's foreground job. Ctrl-C does what it
+    does by default there (interruptible), even where the tests were started with it ignored (a
+    background `.ci/run &` from a shell without job control): inherited, run ignored it."""
+    return subprocess.Popen(
+        command("run", "--users", str(users), "--port", str(port)),
+        cwd=project,
+        env=without_credentials(),
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        preexec_fn=preexec_fn,
+    )
 
 
 def stop_group(process: subprocess.Popen) -> None:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from contextlib import suppress
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -18,10 +19,10 @@ from intune_pipeline_tests.dagster_ui import (
     PROJECT,
     RUNS,
     command,
-    foreground,
     free_port,
     graphql,
     project_copy,
+    start_run,
     without_credentials,
 )
 
@@ -68,15 +69,7 @@ def test_run_shows_the_graph_and_a_completed_first_sync_and_stops_on_ctrl_c(tmp_
     port = free_port()
     output = tmp_path / "run.log"
     with output.open("wb") as log:  # the child writes to its own copy of the descriptor
-        process = subprocess.Popen(
-            command("run", "--users", "200", "--port", str(port)),
-            cwd=project_copy(tmp_path),
-            env=without_credentials(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, as a terminal's foreground job
-            preexec_fn=foreground,
-        )
+        process = start_run(project_copy(tmp_path), 200, port, log)
     family = psutil.Process(process.pid)
     try:
         deadline = time.monotonic() + 180
@@ -122,15 +115,8 @@ def test_run_started_in_the_background_shuts_dagster_down_cleanly_on_sigterm(tmp
     port = free_port()
     output = tmp_path / "run.log"
     with output.open("wb") as log:
-        process = subprocess.Popen(
-            command("run", "--users", "50", "--port", str(port)),
-            cwd=project_copy(tmp_path),
-            env=without_credentials(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),  # as `&` does
-        )
+        ignoring = partial(signal.signal, signal.SIGINT, signal.SIG_IGN)  # as `&` does
+        process = start_run(project_copy(tmp_path), 50, port, log, ignoring)
     family = psutil.Process(process.pid)
     try:
         deadline = time.monotonic() + 180

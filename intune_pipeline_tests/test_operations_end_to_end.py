@@ -14,6 +14,7 @@ import pytest
 import yaml
 from dagster_graphql import DagsterGraphQLClient
 
+from intune_pipeline.cli import interruptible
 from intune_pipeline.sandbox import Sandbox, SandboxConfig
 from intune_pipeline_tests.alert_receivers import (
     PASSWORD,
@@ -22,7 +23,6 @@ from intune_pipeline_tests.alert_receivers import (
     smtp_settings,
 )
 from intune_pipeline_tests.dagster_ui import (
-    foreground,
     free_port,
     graphql,
     wait_for,
@@ -90,7 +90,7 @@ def dagster_dev(tmp_path):
             stdout=subprocess.DEVNULL,
             stderr=(tmp_path / "dagster.log").open("w"),
             start_new_session=True,
-            preexec_fn=foreground,
+            preexec_fn=interruptible,
         )
         family = psutil.Process(process.pid)
         try:

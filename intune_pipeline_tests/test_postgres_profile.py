@@ -15,8 +15,9 @@ import pytest
 import yaml
 from sqlalchemy.pool import QueuePool
 
+from intune_pipeline.cli import interruptible
 from intune_pipeline.defs.graph.cursor import delta_cursor
-from intune_pipeline_tests.dagster_ui import foreground, wait_for
+from intune_pipeline_tests.dagster_ui import wait_for
 from intune_pipeline_tests.runs import INTEGRATION, sync
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -66,7 +67,7 @@ def daemon(home: Path) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
-        preexec_fn=foreground,
+        preexec_fn=interruptible,
     )
 
 
