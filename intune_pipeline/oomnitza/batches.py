@@ -3,8 +3,10 @@
 import logging
 import threading
 import time
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import takewhile
 
 from intune_pipeline.errors import RemoteError
 from intune_pipeline.oomnitza.client import OomnitzaClient
@@ -72,15 +74,19 @@ class BatchSender:
         self._cancel_checks = Every(CANCEL_CHECK_SECONDS)
         self._progress_lines = Every(PROGRESS_SECONDS)
 
-    def send(self, batches: list[list[dict]]) -> None:
-        if not batches or self.canceled:
+    def send(self, batches: Iterable[list[dict]]) -> None:
+        """Post batches, taken from the iterable as it gives them (a post begins as soon as its
+        batch is given)."""
+        if self.canceled:
             return
         if self.concurrency == 1:
             for batch in batches:
                 self._post(batch)
             return
         with ThreadPoolExecutor(self.concurrency, thread_name_prefix="oomnitza-batch") as pool:
-            for future in [pool.submit(self._post, batch) for batch in batches]:
+            # Batches after a cancel are not even made.
+            given = takewhile(lambda _: not self.canceled, batches)
+            for future in [pool.submit(self._post, batch) for batch in given]:
                 future.result()
 
     def _post(self, batch: list[dict]) -> None:

@@ -3,7 +3,9 @@
 import logging
 import time
 import uuid
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 from intune_pipeline.errors import PipelineError, RemoteError
 from intune_pipeline.oomnitza.batches import (
@@ -42,7 +44,7 @@ class FailureRateTripped(PipelineError):
 
 def upload_portion(
     client: OomnitzaClient,
-    records: list[dict],
+    records: Collection[dict],
     *,
     sync_fields: list[str],
     connector_name: str,
@@ -56,9 +58,11 @@ def upload_portion(
 ) -> PortionOutcome:
     """Send records in batches of one portion, finalize it and read its outcome back.
 
-    Up to concurrency batches are in flight at once. With a failure guard, the batches that
-    cover its sample go first; if too many of them fail, the rest is not sent. A test run is
-    processed and logged like any portion, but Oomnitza writes nothing.
+    Up to concurrency batches are in flight at once; records are taken from records as the
+    batches are made, so records made on demand (PlanRecords) are made while earlier batches are
+    in flight. With a failure guard, the batches that cover its sample go first; if too many of
+    them fail, the rest is not sent. A test run is processed and logged like any portion, but
+    Oomnitza writes nothing.
     """
     portion = str(uuid.uuid4())
     options = {
@@ -73,17 +77,15 @@ def upload_portion(
         "multi_str_input_value": None,
         "connector_name": connector_name,
     }
-    batches = [records[start : start + batch_size] for start in range(0, len(records), batch_size)]
+    batches = batched(records, batch_size)
     sender = BatchSender(client, options, concurrency)
-    first = len(batches)
-    if failure_guard:
-        first = min(len(batches), -(-failure_guard.sample // batch_size))
-    sender.send(batches[:first])
     tripped = None
-    if failure_guard and sender.sent and not sender.canceled:
-        tripped = failure_rate(client.run_log(portion), failure_guard)
+    if failure_guard:
+        sender.send(islice(batches, -(-failure_guard.sample // batch_size)))
+        if sender.sent and not sender.canceled:
+            tripped = failure_rate(client.run_log(portion), failure_guard)
     if tripped is None:
-        sender.send(batches[first:])
+        sender.send(batches)
     outcome = finish(client, portion, sender, settle_timeout)
     if tripped:
         raise FailureRateTripped(
@@ -91,6 +93,13 @@ def upload_portion(
             outcome,
         )
     return outcome
+
+
+def batched(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    """records in lists of size (the last one shorter)."""
+    records = iter(records)
+    while batch := list(islice(records, size)):
+        yield batch
 
 
 def finish(client: OomnitzaClient, portion: str, sender: BatchSender, timeout: float):
@@ -108,7 +117,7 @@ def finish(client: OomnitzaClient, portion: str, sender: BatchSender, timeout: f
 
 
 def unknown_roles(
-    client: OomnitzaClient, records: list[dict], *, sync_fields: list[str], connector_name: str
+    client: OomnitzaClient, records: Iterable[dict], *, sync_fields: list[str], connector_name: str
 ) -> list:
     """The roles of records that Oomnitza does not know, found with a test run.
 

@@ -1,39 +1,70 @@
 """Bulk records for a sync plan: only creates, updates and deactivations are sent."""
 
+import copy
+from collections.abc import Iterator
+
 import pandas as pd
 
 from intune_pipeline.oomnitza.fields import BULK_FIELD_IDS, bulk_records, plain
 from intune_pipeline.users.schemas import is_custom_field
 
 SUSPENDED_ID = "SUSPENDED"
+# Records made at a time: a batch's worth, so an upload sends the first while the rest are made.
+CHUNK = 1000
 
 
-def plan_records(
-    plan: pd.DataFrame, custom_field_ids: dict[str, str], sync_keys: list[str]
-) -> list[dict]:
-    """Creates carry every mapped value; updates their sync keys, role and what changes (a
-    cleared field as null); deactivations their sync keys, role and SUSPENDED.
+class PlanRecords:
+    """The plan's bulk records, made as they are iterated, a chunk at a time.
 
-    The role goes with every record because Oomnitza refuses a user record without one.
+    Creates carry every mapped value; updates their sync keys, role and what changes (a cleared
+    field as null); deactivations their sync keys, role and SUSPENDED. The role goes with every
+    record because Oomnitza refuses a user record without one. Making 93,000 records took 0.23 s
+    before the first batch could leave; made chunk by chunk, they are made while batches are in
+    flight.
     """
-    ids = {**BULK_FIELD_IDS, **custom_field_ids}
-    fields = [column for column in plan.columns if column in ids or is_custom_field(column)]
-    creates = plan.loc[plan["action"] == "create", fields]
-    changing = plan.loc[plan["action"].isin(["update", "deactivate"]), [*fields, "changed_fields"]]
-    if "role" in fields:  # a float column once skipped users (no role) share the plan
-        for part in (creates, changing):
-            part["role"] = part["role"].astype("Int64")  # Oomnitza's roles are whole numbers
-    records = bulk_records(creates, custom_field_ids)
-    always = [*sync_keys, "role"]
-    for row, changed in zip(
-        changing[fields].to_dict("records"), changing["changed_fields"], strict=True
-    ):
-        record = {ids[key]: plain(row[key]) for key in always if not pd.isna(row[key])}
-        for name in changed:
-            if name == "suspended":
-                record[SUSPENDED_ID] = True
-            else:
-                value = row[name]
-                record[ids.get(name, name)] = None if pd.isna(value) else plain(value)
-        records.append(record)
-    return records
+
+    def __init__(self, plan: pd.DataFrame, custom_field_ids: dict[str, str], sync_keys: list[str]):
+        self.ids = {**BULK_FIELD_IDS, **custom_field_ids}
+        self.custom_field_ids = custom_field_ids
+        self.always = [*sync_keys, "role"]
+        fields = [
+            column for column in plan.columns if column in self.ids or is_custom_field(column)
+        ]
+        self.creates = plan.loc[plan["action"] == "create", fields]
+        changing = plan["action"].isin(["update", "deactivate"])
+        self.changing = plan.loc[changing, [*fields, "changed_fields"]]
+        if "role" in fields:  # a float column once skipped users (no role) share the plan
+            for part in (self.creates, self.changing):
+                part["role"] = part["role"].astype("Int64")  # Oomnitza's roles are whole numbers
+        self.fields = fields
+        bulk_records(self.creates.iloc[:0], custom_field_ids)  # its refusals come before any post
+
+    def per_role(self) -> "PlanRecords":
+        """The first create and the first change of each role: one probe is enough for each."""
+        probes = copy.copy(self)
+        if "role" in self.fields:
+            probes.creates = self.creates.drop_duplicates("role")
+            probes.changing = self.changing.drop_duplicates("role")
+        return probes
+
+    def __len__(self) -> int:
+        return len(self.creates) + len(self.changing)
+
+    def __iter__(self) -> Iterator[dict]:
+        for start in range(0, len(self.creates), CHUNK):
+            yield from bulk_records(self.creates.iloc[start : start + CHUNK], self.custom_field_ids)
+        for start in range(0, len(self.changing), CHUNK):
+            yield from self._changes(self.changing.iloc[start : start + CHUNK])
+
+    def _changes(self, changing: pd.DataFrame) -> Iterator[dict]:
+        ids = self.ids
+        rows = changing[self.fields].to_dict("records")
+        for row, changed in zip(rows, changing["changed_fields"], strict=True):
+            record = {ids[key]: plain(row[key]) for key in self.always if not pd.isna(row[key])}
+            for name in changed:
+                if name == "suspended":
+                    record[SUSPENDED_ID] = True
+                else:
+                    value = row[name]
+                    record[ids.get(name, name)] = None if pd.isna(value) else plain(value)
+            yield record

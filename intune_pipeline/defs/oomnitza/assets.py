@@ -13,7 +13,7 @@ from intune_pipeline.errors import ConfigError
 from intune_pipeline.oomnitza import BULK_FIELD_IDS, unknown_roles, upload_portion
 from intune_pipeline.oomnitza.batches import FailureGuard
 from intune_pipeline.oomnitza.bulk import FailureRateTripped
-from intune_pipeline.oomnitza.plan_records import plan_records
+from intune_pipeline.oomnitza.plan_records import PlanRecords
 from intune_pipeline.users.filter_rules import apply_rules
 from intune_pipeline.users.filter_specs import OOMNITZA, Rule
 from intune_pipeline.users.mapping import map_users
@@ -91,7 +91,7 @@ def oomnitza_assets(
             )
         plan = oomnitza_sync_plan
         custom_fields = {"intune_user_id": integration.intune_field()}
-        records = plan_records(plan, custom_fields, integration.sync_keys)
+        records = PlanRecords(plan, custom_fields, integration.sync_keys)
         field_ids = {**BULK_FIELD_IDS, **custom_fields}
         sync_fields = [field_ids[key] for key in integration.sync_keys]
         plan_meta = latest_metadata(context.instance, dg.AssetKey([name, "oomnitza_sync_plan"]))
@@ -101,7 +101,7 @@ def oomnitza_assets(
         with oomnitza.client() as client:
             refused = unknown_roles(
                 client,
-                records,
+                records.per_role(),
                 sync_fields=sync_fields,
                 connector_name=integration.connector_name,
             )
