@@ -7,9 +7,10 @@ raw frame, GraphUser validation, the mappings and OomnitzaUser validation.
 
 import re
 from collections import Counter
+from unittest.mock import patch
 
 import pandas as pd
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from intune_pipeline.graph.reads import unique
@@ -80,6 +81,33 @@ def test_bad_records_are_rejected_with_reasons_and_good_ones_arrive(tenant):
     for row in rejected.itertuples():
         assert row.reason.startswith(f"{row.field} ")  # names the field it is about
         assert len(row.value) <= 80 and not CONTROL.search(row.value)
+
+
+LONG = "u" * 288 + "@contoso.com"  # within Graph's bounds, beyond Oomnitza's username
+ID = "00000000-0000-0000-0000-00000000000{}"
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tenants())
+@example(
+    (
+        [],
+        [
+            {"id": ID.format(1), "userPrincipalName": LONG, "mail": "a@contoso.com"},
+            {"id": ID.format(2), "userPrincipalName": "b@contoso.com", "displayName": "x" * 256},
+        ],
+    )
+)
+def test_the_checks_a_copied_property_passed_are_not_needed_again(tenant):
+    """map_users leaves out the Oomnitza checks a copied Graph property passed already; asking
+    every check of every mapped field finds nothing more, whatever the tenant."""
+    _, entries = tenant
+    valid, _ = validate_graph_users(pd.DataFrame.from_records(unique(entries)))
+    mapped, rejected, skipped = map_users(valid, 25)
+    with patch("intune_pipeline.users.mapping.copied_checks", return_value={}):
+        every = map_users(valid, 25)
+    for ours, theirs in zip((mapped, rejected, skipped), every, strict=True):
+        pd.testing.assert_frame_equal(ours, theirs)
 
 
 def test_every_unicode_plane_and_a_huge_value_get_their_own_verdicts():

@@ -6,7 +6,12 @@ import pandas as pd
 
 from intune_pipeline.users.mapping_engine import evaluate
 from intune_pipeline.users.mapping_specs import FirstOf, Mapping, Property
-from intune_pipeline.users.schemas import OOMNITZA_USER_FIELDS, OomnitzaUser, is_custom_field
+from intune_pipeline.users.schemas import (
+    OOMNITZA_USER_FIELDS,
+    GraphUser,
+    OomnitzaUser,
+    is_custom_field,
+)
 from intune_pipeline.users.validation import split_valid
 
 SKIP_COLUMNS = ["id", "userPrincipalName", "reason"]
@@ -46,6 +51,38 @@ def check_targets(mappings: Sequence[Mapping]) -> None:
         raise ValueError(
             f"the mappings leave {', '.join(unmapped)} unmapped; each is required for every user"
         )
+
+
+def copied_checks(mappings: Sequence[Mapping]) -> dict[str, set[str]]:
+    """By Oomnitza field, the checks its values have passed as Graph users already.
+
+    The users mapped are valid Graph users (validate_graph_users), so a field that copies a
+    GraphUser property unchanged holds values that passed that property's checks: a check of
+    the same kind with the same bounds, or a looser length, cannot fail on them (uniqueness
+    among all Graph users holds among those mapped). Not asking again spares re-checking seven
+    of the ten standard fields, about 0.17 s at 100,000 users.
+    """
+    graph, oomnitza = GraphUser.to_schema().columns, OomnitzaUser.to_schema().columns
+    passed = {}
+    for mapping in mappings:
+        source = mapping.source
+        copied = isinstance(source, Property) and not source.transforms and not mapping.transforms
+        if not (copied and source.path in graph and mapping.target in oomnitza):
+            continue
+        had = {check.name: check.statistics for check in graph[source.path].checks}
+        passed[mapping.target] = {
+            check.name
+            for check in oomnitza[mapping.target].checks
+            if check.name in had and looser(check.name, had[check.name], check.statistics)
+        }
+    return passed
+
+
+def looser(name: str, source: dict, target: dict) -> bool:
+    """Whether a check of name with the target's statistics passes whatever passed the source's."""
+    if name == "text_length":
+        return source["max_length"] <= target["max_length"]
+    return source == target
 
 
 def map_users(
@@ -98,6 +135,6 @@ def map_users(
                 )
             )[SKIP_COLUMNS]
         )
-    users, rejections = split_valid(keyed[~shared], OomnitzaUser, who)
+    users, rejections = split_valid(keyed[~shared], OomnitzaUser, who, copied_checks(mappings))
     skipped = pd.concat(skipped, ignore_index=True)[SKIP_COLUMNS]
     return users.reset_index(drop=True), rejections, skipped

@@ -2,7 +2,7 @@
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence, Set
 from itertools import repeat
 from operator import is_
 
@@ -62,15 +62,21 @@ def identifier(value) -> str | None:
     return value if value is None or isinstance(value, str) else (shorten(value) or None)
 
 
-def suspects(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> np.ndarray:
+def suspects(
+    frame: pd.DataFrame, schema: pa.DataFrameSchema, passed: Mapping[str, Set[str]] | None = None
+) -> np.ndarray:
     """Which rows may fail the schema: its column checks, run without Pandera's overhead.
 
     A superset of the failing rows. Validating only these gives Pandera's very failure cases
     for the whole frame: each check looks at one value at a time, but the uniqueness ones,
-    which flag every holder of a shared value, so the holders are validated together.
+    which flag every holder of a shared value, so the holders are validated together. passed
+    names, by column, the checks its values are known to pass already (see copied_checks), which
+    are not asked again.
     """
+    passed = passed or {}
     bad = np.zeros(len(frame), dtype=bool)
     for column in schema.columns.values():
+        known = passed.get(column.name, set())
         names = (
             [n for n in frame if re.match(column.name, str(n))] if column.regex else [column.name]
         )
@@ -81,11 +87,12 @@ def suspects(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> np.ndarray:
             if not column.nullable:
                 bad |= missing
             given = present.to_numpy()
-            if str(column.dtype) == "str" and not all_of(given, str):
+            # Pandera's dtype check asks what dtype_text does: is every value text.
+            if str(column.dtype) == "str" and "dtype_text" not in known and not all_of(given, str):
                 # Pandera's dtype check: text, or missing
                 text = map(isinstance, given, repeat(str))
                 bad[~missing] |= ~np.fromiter(text, dtype=bool, count=len(given))
-            for check in column.checks:
+            for check in (check for check in column.checks if check.name not in known):
                 try:
                     output = check(present if check.ignore_na else values).check_output
                 except Exception:  # Pandera reports it as the frame's failure: let it
@@ -97,14 +104,18 @@ def suspects(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> np.ndarray:
 
 
 def split_valid(
-    frame: pd.DataFrame, model: type[pa.DataFrameModel], identity: pd.DataFrame
+    frame: pd.DataFrame,
+    model: type[pa.DataFrameModel],
+    identity: pd.DataFrame,
+    passed: Mapping[str, Set[str]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rows that pass the model, and one rejection per failing field of the rows that do not.
 
-    `identity` holds the id and userPrincipalName of each row of `frame` (same index).
+    `identity` holds the id and userPrincipalName of each row of `frame` (same index); passed
+    the checks known to pass already, by column (see suspects).
     """
     try:
-        model.validate(frame[suspects(frame, model.to_schema())], lazy=True)
+        model.validate(frame[suspects(frame, model.to_schema(), passed)], lazy=True)
         return frame, pd.DataFrame(columns=REJECTION_COLUMNS)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
