@@ -77,6 +77,7 @@ def suspects(
     bad = np.zeros(len(frame), dtype=bool)
     for column in schema.columns.values():
         known = passed.get(column.name, set())
+        checked = {check.name for check in column.checks}
         names = (
             [n for n in frame if re.match(column.name, str(n))] if column.regex else [column.name]
         )
@@ -86,20 +87,24 @@ def suspects(
             present = values[~missing] if missing.any() else values
             if not column.nullable:
                 bad |= missing
-            given = present.to_numpy()
-            # Pandera's dtype check asks what dtype_text does: is every value text.
-            if str(column.dtype) == "str" and "dtype_text" not in known and not all_of(given, str):
-                # Pandera's dtype check: text, or missing
-                text = map(isinstance, given, repeat(str))
-                bad[~missing] |= ~np.fromiter(text, dtype=bool, count=len(given))
+            # Pandera's dtype check (text, or missing) asks what a dtype_text check asks.
+            if str(column.dtype) == "str" and "dtype_text" not in checked:
+                given = present.to_numpy()
+                if not all_of(given, str):
+                    text = map(isinstance, given, repeat(str))
+                    bad[~missing] |= ~np.fromiter(text, dtype=bool, count=len(given))
             for check in (check for check in column.checks if check.name not in known):
                 try:
                     output = check(present if check.ignore_na else values).check_output
                 except Exception:  # Pandera reports it as the frame's failure: let it
                     return np.ones(len(frame), dtype=bool)
-                if len(output) != len(values):
-                    output = output.reindex(values.index, fill_value=True)
-                bad |= ~output.to_numpy(dtype=bool)
+                failing = ~output.to_numpy(dtype=bool)
+                if len(output) == len(values):
+                    bad |= failing
+                elif output.index.equals(present.index):  # present's rows, in their order
+                    bad[~missing] |= failing
+                else:
+                    bad |= ~output.reindex(values.index, fill_value=True).to_numpy(dtype=bool)
     return bad
 
 
