@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from intune_pipeline.users.mapping_engine import evaluate
@@ -101,9 +102,10 @@ def map_users(
     label = SYNC_KEY_FIELDS[sync_key]
     check_targets(mappings)
     custom = [mapping.target for mapping in mappings if is_custom_field(mapping.target)]
-    mapped = evaluate(mappings, graph_users).reindex(columns=[*MAPPED_FIELDS, *custom])
-    mapped = mapped.astype(object)
-    mapped = mapped.where(mapped.notna(), None)  # fields no mapping fills come in as NaN
+    evaluated = evaluate(mappings, graph_users)
+    mapped = evaluated.reindex(columns=[*MAPPED_FIELDS, *custom])
+    for field in mapped.columns.difference(evaluated.columns):  # filled by no mapping
+        mapped[field] = np.full(len(mapped), None, dtype=object)
     roles = role if isinstance(role, pd.Series) else pd.Series(role, index=mapped.index)
     no_role = roles.isna()
     # The model's order: its fields, the role, then the custom fields.
