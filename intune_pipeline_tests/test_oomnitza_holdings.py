@@ -127,6 +127,21 @@ def test_a_refused_change_date_filter_means_a_full_read_with_the_reason():
     assert holdings.users.attrs[AS_OF] == 1_700_000_100
 
 
+class PagedClient:
+    """Oomnitza listing the pages given."""
+
+    def __init__(self, pages):
+        self.pages = pages
+
+    def list_users(self, condition=None):
+        yield from self.pages
+
+
+def test_a_listed_value_that_is_not_a_user_record_is_named():
+    with pytest.raises(RemoteError, match="not a user record: \"\\['oops'\\]\""):
+        read_users(PagedClient([[{"user_id": "a"}, ["oops"]]]), ["user_id"], "f")
+
+
 def test_changed_records_replace_their_old_ones_and_new_ones_join_in_uid_order():
     earlier = pd.DataFrame({"user_id": ["a", "b", "c"], "uid": [1, 2, 3], "v": ["1", "2", "3"]})
     changed = pd.DataFrame({"user_id": ["d", "b"], "uid": [4, 2], "v": ["4", "two"]})

@@ -17,6 +17,7 @@ import pandas as pd
 from intune_pipeline import pickles
 from intune_pipeline.collector import collector_paused
 from intune_pipeline.errors import RemoteError
+from intune_pipeline.kinds import all_of
 from intune_pipeline.oomnitza.client import OomnitzaClient
 
 # Besides the mapped fields: the record's identity and last change, its role, and whether it is
@@ -49,6 +50,11 @@ def read_users(
     id field named intune_user_id."""
     with collector_paused():
         records = [record for page in client.list_users(condition=condition) for record in page]
+    if not all_of(records, dict):
+        odd = next(record for record in records if not isinstance(record, dict))
+        raise RemoteError(
+            f"Oomnitza listed something that is not a user record: {str(odd)[:100]!r}"
+        )
     users = pd.DataFrame.from_records(records, columns=columns)
     return users.rename(columns={intune_field: "intune_user_id"})
 
