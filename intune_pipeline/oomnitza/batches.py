@@ -77,15 +77,12 @@ class BatchSender:
     def send(self, batches: Iterable[list[dict]]) -> None:
         """Post batches, taken from the iterable as it gives them (a post begins as soon as its
         batch is given)."""
-        if self.canceled:
-            return
+        given = takewhile(lambda _: not self.canceled, batches)  # none made after a cancel
         if self.concurrency == 1:
-            for batch in batches:
+            for batch in given:
                 self._post(batch)
             return
         with ThreadPoolExecutor(self.concurrency, thread_name_prefix="oomnitza-batch") as pool:
-            # Batches after a cancel are not even made.
-            given = takewhile(lambda _: not self.canceled, batches)
             for future in [pool.submit(self._post, batch) for batch in given]:
                 future.result()
 

@@ -58,9 +58,9 @@ def upload_portion(
 ) -> PortionOutcome:
     """Send records in batches of one portion, finalize it and read its outcome back.
 
-    Up to concurrency batches are in flight at once; records are taken from records as the
-    batches are made, so records made on demand (PlanRecords) are made while earlier batches are
-    in flight. With a failure guard, the batches that cover its sample go first; if too many of
+    Up to concurrency batches are in flight at once. Records are taken as each batch is made,
+    so records made on demand (PlanRecords) are made while the batches before them are in
+    flight. With a failure guard, the batches that cover its sample go first; if too many of
     them fail, the rest is not sent. A test run is processed and logged like any portion, but
     Oomnitza writes nothing.
     """
