@@ -2,6 +2,8 @@
 
 import pandas as pd
 
+from intune_pipeline.defs.metadata import table
+from intune_pipeline.defs.oomnitza.plan import upstream_skips
 from intune_pipeline.users.plan import counts, plan_sync, stacked
 from intune_pipeline.users.plan_changes import unequal
 from intune_pipeline.users.plan_keys import folded
@@ -208,3 +210,40 @@ def test_parts_stack_as_pandas_stacks_them_with_all_missing_object_columns():
     assert stack.isna().equals(expected.isna())
     assert stack.fillna("-").astype(str).equals(expected.fillna("-").astype(str))
     assert stack["oomnitza_user_id"].tolist()[3] == "u9"
+
+
+def test_users_rejected_or_skipped_upstream_come_once_with_every_reason():
+    """The plan lists each user the earlier assets held back once, their reasons joined in the
+    order the assets gave them, users in the order they first came."""
+
+    def listed(*rows):
+        return table(pd.DataFrame(rows, columns=["id", "userPrincipalName", "field", "reason"]))
+
+    metadata = {
+        "graph_users": {
+            "rejections": listed(
+                ("1", "ann@x.com", "mail", "mail is not an e-mail address"),
+                ("2", "bob@x.com", "jobTitle", "jobTitle is too long"),
+                ("1", "ann@x.com", "surname", "surname contains control characters"),
+            )
+        },
+        "oomnitza_users": {
+            "rejections": listed(("3", "cy@x.com", "username", "username is too long")),
+            "skips": listed(("2", "bob@x.com", "", "no role")),
+        },
+    }
+    assert upstream_skips(metadata).to_dict("records") == [
+        {
+            "id": "1",
+            "userPrincipalName": "ann@x.com",
+            "reason": "rejected: mail is not an e-mail address; "
+            "rejected: surname contains control characters",
+        },
+        {
+            "id": "2",
+            "userPrincipalName": "bob@x.com",
+            "reason": "rejected: jobTitle is too long; no role",
+        },
+        {"id": "3", "userPrincipalName": "cy@x.com", "reason": "rejected: username is too long"},
+    ]
+    assert upstream_skips({"graph_users": {}, "oomnitza_users": {}}).empty

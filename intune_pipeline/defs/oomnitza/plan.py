@@ -32,7 +32,9 @@ class SyncPlanConfig(dg.Config):
 
 def upstream_skips(metadata: dict) -> pd.DataFrame:
     """Users rejected or skipped before the plan, from the tables earlier assets recorded."""
-    rows = []
+    # One row per user, every reason given, users in the order they first come. (pandas'
+    # groupby took 0.1 s to join the reasons of 1,500 rows, a Series made per user.)
+    reasons: dict[tuple[str, str], list[str]] = {}
     for asset, entry, prefix in (
         ("graph_users", "rejections", "rejected: "),
         ("oomnitza_users", "rejections", "rejected: "),
@@ -41,12 +43,10 @@ def upstream_skips(metadata: dict) -> pd.DataFrame:
         found = metadata[asset].get(entry)
         for row in found.records if found else []:
             data = row.data
-            rows.append((data["id"], data["userPrincipalName"], prefix + data["reason"]))
-    frame = pd.DataFrame(rows, columns=["id", "userPrincipalName", "reason"])
-    # One row per user, every reason given.
-    return frame.groupby(["id", "userPrincipalName"], as_index=False, sort=False)["reason"].agg(
-        "; ".join
-    )
+            user = (data["id"], data["userPrincipalName"])
+            reasons.setdefault(user, []).append(prefix + data["reason"])
+    rows = [(*user, "; ".join(given)) for user, given in reasons.items()]
+    return pd.DataFrame(rows, columns=["id", "userPrincipalName", "reason"])
 
 
 def plan_asset(name: str, clear_when_blank: frozenset[str]) -> dg.AssetsDefinition:
