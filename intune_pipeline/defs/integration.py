@@ -7,8 +7,6 @@ from intune_pipeline.defs.graph.resources import graph_resource
 from intune_pipeline.defs.graph.sensors import delta_sensor
 from intune_pipeline.defs.jobs import dry_run_job, sync_job, sync_schedule
 from intune_pipeline.defs.oomnitza.assets import oomnitza_assets
-from intune_pipeline.defs.oomnitza.checks import oomnitza_checks
-from intune_pipeline.defs.oomnitza.guards import plan_guards
 from intune_pipeline.defs.oomnitza.holdings import holdings_asset
 from intune_pipeline.defs.oomnitza.plan import plan_asset
 from intune_pipeline.defs.oomnitza.reconciliation import reconciliation_check
@@ -38,11 +36,7 @@ def integration_defs(integration: Integration, alerts: AlertSettings) -> dg.Defi
                 else []
             ),
         ],
-        asset_checks=[
-            *oomnitza_checks(name),
-            *plan_guards(name),
-            reconciliation_check(name, fields),
-        ],
+        asset_checks=[reconciliation_check(name, fields)],
         jobs=[
             sync_job(name, integration.status, alerts.max_runtime_hours),
             dry_run_job(name),

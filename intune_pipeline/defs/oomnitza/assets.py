@@ -6,6 +6,11 @@ import dagster as dg
 import pandas as pd
 
 from intune_pipeline.defs.metadata import frame_type, latest_metadata, preview, table
+from intune_pipeline.defs.oomnitza.checks import (
+    oomnitza_check_specs,
+    rejected_share,
+    sync_keys_unique,
+)
 from intune_pipeline.defs.oomnitza.guards import release_advice
 from intune_pipeline.defs.oomnitza.outcome import carried_forward, log_outcome, run_log_lines
 from intune_pipeline.defs.oomnitza.resources import IntegrationSettings, OomnitzaResource
@@ -40,11 +45,10 @@ def oomnitza_assets(
         dagster_type=OOMNITZA_USER_TYPE,
         metadata=OOMNITZA_USER_COLUMNS,
         ins={"graph_users": dg.AssetIn(key_prefix=[name])},
+        check_specs=oomnitza_check_specs(name),
         required_resource_keys={settings_key},
     )
-    def oomnitza_users(
-        context: dg.AssetExecutionContext, graph_users: pd.DataFrame
-    ) -> pd.DataFrame:
+    def oomnitza_users(context: dg.AssetExecutionContext, graph_users: pd.DataFrame):
         """Graph users mapped to Oomnitza users; users with no sync key are skipped."""
         integration: IntegrationSettings = getattr(context.resources, settings_key)
         roles = roles_for(graph_users, role_rules, integration.default_role())
@@ -53,21 +57,25 @@ def oomnitza_assets(
         users = users.loc[kept.index].reset_index(drop=True)
         if len(skipped):
             context.log.info(f"{len(skipped)} users skipped; see 'skips' in the metadata")
-        context.add_output_metadata(
-            {
+        rejected = rejections["id"].nunique()
+        yield dg.Output(
+            users,
+            metadata={
                 "dagster/row_count": len(users),
                 "sync_keys": ", ".join(integration.sync_keys),
                 "skipped": len(skipped),
                 "skips": table(skipped),
-                "rejected": rejections["id"].nunique(),
+                "rejected": rejected,
                 "rejections": table(rejections),
                 "filtered_out": sum(effect["removed"] for effect in effects),
                 "filter_rules": table(pd.DataFrame(effects, columns=["rule", "removed"])),
                 "roles": table(users["role"].value_counts().rename_axis("role").reset_index()),
                 "preview": preview(users),
-            }
+            },
         )
-        return users
+        yield sync_keys_unique(users, integration.sync_key, skipped)
+        limit = integration.max_rejected_share
+        yield rejected_share(context.instance, name, rejected, limit)
 
     @dg.asset(
         key_prefix=[name],

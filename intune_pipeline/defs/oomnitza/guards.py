@@ -1,12 +1,14 @@
 """Guards on the sync plan: blocking checks that stop the load before it writes anything.
 
-Each says which numbers tripped it and how to release it for one run (run config).
+Each says which numbers tripped it and how to release it for one run (run config). They are
+checks of the plan evaluated in the plan's own step (check specs), from the plan's figures.
 """
 
 import dagster as dg
 
-from intune_pipeline.defs.metadata import latest_metadata
 from intune_pipeline.defs.oomnitza.ledger import last_full_read
+
+SOURCE_SHRINK, MASS_CHANGE = "source_shrink", "mass_change"
 
 
 def release_advice(name: str, guard: str) -> str:
@@ -17,81 +19,91 @@ def release_advice(name: str, guard: str) -> str:
     )
 
 
-def plan_guards(name: str) -> list[dg.AssetChecksDefinition]:
+def plan_guard_specs(name: str) -> list[dg.AssetCheckSpec]:
     """The source-shrink and mass-change guards of the integration called name."""
-    plan_key = dg.AssetKey([name, "oomnitza_sync_plan"])
-    settings_key = f"{name}_integration"
+    plan = dg.AssetKey([name, "oomnitza_sync_plan"])
+    return [
+        dg.AssetCheckSpec(
+            SOURCE_SHRINK,
+            asset=plan,
+            blocking=True,
+            description="A full Graph read did not return far fewer users than the last one.",
+        ),
+        dg.AssetCheckSpec(
+            MASS_CHANGE,
+            asset=plan,
+            blocking=True,
+            description="Updates and deactivations stay under their limits (a count and a share).",
+        ),
+    ]
 
-    def verdict(context, guard: str, tripped: bool, text: str, numbers: dict):
-        approved = guard in latest_metadata(context.instance, plan_key).get("approved", "")
-        if tripped and approved:
+
+def plan_guards(
+    instance: dg.DagsterInstance, name: str, plan: dict, approved: set[str], integration
+) -> list[dg.AssetCheckResult]:
+    """Both guards' verdicts on the plan's figures (its metadata values); approved are the
+    guards the run config released."""
+
+    def verdict(guard: str, tripped: bool, text: str, numbers: dict) -> dg.AssetCheckResult:
+        released = guard in approved
+        if tripped and released:
             text += " Released for this run by run config."
         elif tripped:
             text += " The load is blocked. If the change is intended, " + release_advice(
                 name, guard
             )
         return dg.AssetCheckResult(
-            passed=not tripped or approved,
-            metadata={**numbers, "approved": approved},
+            check_name=guard,
+            passed=not tripped or released,
+            metadata={**numbers, "approved": released},
             description=text,
         )
 
-    @dg.asset_check(
-        asset=plan_key,
-        blocking=True,
-        description="A full Graph read did not return far fewer users than the last one.",
-        required_resource_keys={settings_key},
-    )
-    def source_shrink(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        """A permissions or licence problem must never look like everyone left."""
-        plan = latest_metadata(context.instance, plan_key)
-        limit = getattr(context.resources, settings_key).source_shrink
-        before, now = last_full_read(context.instance, name), plan.get("graph_users_read", 0)
-        if plan.get("read") != "full" or not before:
-            return dg.AssetCheckResult(
-                passed=True,
-                metadata={"read": now, "last_full_read": before or 0, "limit": limit},
-                description="Nothing to compare: a delta read, or no earlier full read.",
-            )
-        drop = (before - now) / before
-        tripped = drop > limit
-        text = (
-            f"Graph returned {now} users; the last successful full read returned {before} "
-            f"({drop:.1%} fewer; the limit is {limit:.0%})."
+    return [
+        verdict(*source_shrink(instance, name, plan, integration.source_shrink)),
+        verdict(*mass_change(plan, integration)),
+    ]
+
+
+def source_shrink(instance: dg.DagsterInstance, name: str, plan: dict, limit: float) -> tuple:
+    """A permissions or licence problem must never look like everyone left."""
+    before, now = last_full_read(instance, name), plan.get("graph_users_read", 0)
+    if plan.get("read") != "full" or not before:
+        return (
+            SOURCE_SHRINK,
+            False,
+            "Nothing to compare: a delta read, or no earlier full read.",
+            {"read": now, "last_full_read": before or 0, "limit": limit},
         )
-        if tripped:
-            text += (
-                " Check the app registration's permissions and consent, the Intune licence, "
-                "the scope and the filter before releasing."
-            )
-        numbers = {"read": now, "last_full_read": before, "drop": drop, "limit": limit}
-        return verdict(context, "source_shrink", tripped, text, numbers)
-
-    @dg.asset_check(
-        asset=plan_key,
-        blocking=True,
-        description="Updates and deactivations stay under their limits (a count and a share).",
-        required_resource_keys={settings_key},
+    drop = (before - now) / before
+    tripped = drop > limit
+    text = (
+        f"Graph returned {now} users; the last successful full read returned {before} "
+        f"({drop:.1%} fewer; the limit is {limit:.0%})."
     )
-    def mass_change(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        """In the spirit of Entra Connect's 500-deletion threshold, scaled to the tenant."""
-        plan = latest_metadata(context.instance, plan_key)
-        integration = getattr(context.resources, settings_key)
-        managed = plan.get("managed", 0)
-        numbers, parts, tripped = {"managed": managed}, [], False
-        for action, (count, share) in (
-            ("update", integration.max_updates),
-            ("deactivate", integration.max_deactivations),
-        ):
-            planned = plan.get(action, 0)
-            over = planned > count and planned > share * managed
-            tripped |= over
-            numbers[action] = planned
-            parts.append(
-                f"{planned} to {action} of {managed} managed users "
-                f"({'over' if over else 'within'} the limit of {count} and {share:.0%})"
-            )
-        text = "; ".join(parts) + "."
-        return verdict(context, "mass_change", tripped, text, numbers)
+    if tripped:
+        text += (
+            " Check the app registration's permissions and consent, the Intune licence, "
+            "the scope and the filter before releasing."
+        )
+    numbers = {"read": now, "last_full_read": before, "drop": drop, "limit": limit}
+    return SOURCE_SHRINK, tripped, text, numbers
 
-    return [source_shrink, mass_change]
+
+def mass_change(plan: dict, integration) -> tuple:
+    """In the spirit of Entra Connect's 500-deletion threshold, scaled to the tenant."""
+    managed = plan.get("managed", 0)
+    numbers, parts, tripped = {"managed": managed}, [], False
+    for action, (count, share) in (
+        ("update", integration.max_updates),
+        ("deactivate", integration.max_deactivations),
+    ):
+        planned = plan.get(action, 0)
+        over = planned > count and planned > share * managed
+        tripped |= over
+        numbers[action] = planned
+        parts.append(
+            f"{planned} to {action} of {managed} managed users "
+            f"({'over' if over else 'within'} the limit of {count} and {share:.0%})"
+        )
+    return MASS_CHANGE, tripped, "; ".join(parts) + ".", numbers

@@ -6,6 +6,7 @@ import dagster as dg
 import pandas as pd
 
 from intune_pipeline.defs.metadata import latest_metadata, table
+from intune_pipeline.defs.oomnitza.guards import plan_guard_specs, plan_guards
 from intune_pipeline.defs.oomnitza.ledger import suspended_by_sync
 from intune_pipeline.defs.oomnitza.resources import IntegrationSettings
 from intune_pipeline.users.leavers import READ_MODE, find_leavers, present
@@ -64,6 +65,7 @@ def plan_asset(name: str, clear_when_blank: frozenset[str]) -> dg.AssetsDefiniti
             "oomnitza_users_current": dg.AssetIn(key_prefix=[name]),
             "graph_users_raw": dg.AssetIn(key_prefix=[name]),
         },
+        check_specs=plan_guard_specs(name),
         required_resource_keys={settings_key},
     )
     def oomnitza_sync_plan(
@@ -72,7 +74,7 @@ def plan_asset(name: str, clear_when_blank: frozenset[str]) -> dg.AssetsDefiniti
         oomnitza_users: pd.DataFrame,
         oomnitza_users_current: pd.DataFrame,
         graph_users_raw: pd.DataFrame,
-    ) -> pd.DataFrame:
+    ):
         """Each mapped user to create, update (old → new), leave, skip or deactivate, and why."""
         integration: IntegrationSettings = getattr(context.resources, settings_key)
         earlier = {
@@ -104,22 +106,27 @@ def plan_asset(name: str, clear_when_blank: frozenset[str]) -> dg.AssetsDefiniti
         upstream = sum(earlier[a].get(k, 0) for a, k in UPSTREAM_COUNTS)
         found["skip"] += max(0, upstream - len(skipped))
         changing = plan[plan["action"].isin(["update", "deactivate"])]
-        context.add_output_metadata(
-            {
+        figures = {
+            **found,
+            "read": graph_users_raw.attrs.get(READ_MODE, "full"),
+            "graph_users_read": len(present(graph_users_raw)),
+            "managed": int(held["intune_user_id"].notna().sum()),
+        }
+        context.log.info(", ".join(f"{count} {action}" for action, count in found.items()))
+        yield dg.Output(
+            plan,
+            metadata={
                 "dagster/row_count": len(plan),
-                **found,
+                **figures,
                 "skipped_upstream": upstream,
-                "read": graph_users_raw.attrs.get(READ_MODE, "full"),
-                "graph_users_read": len(present(graph_users_raw)),
                 "held": len(held),
-                "managed": int(held["intune_user_id"].notna().sum()),
                 "approved": ", ".join(guard.value for guard in config.approve),
                 "changes": table(changing[SHOWN]),
                 "skips": table(plan.loc[plan["action"] == "skip", SHOWN]),
                 "creates": table(plan.loc[plan["action"] == "create", SHOWN]),
-            }
+            },
         )
-        context.log.info(", ".join(f"{count} {action}" for action, count in found.items()))
-        return plan
+        approved = {guard.value for guard in config.approve}
+        yield from plan_guards(context.instance, name, figures, approved, integration)
 
     return oomnitza_sync_plan
