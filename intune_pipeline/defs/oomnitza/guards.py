@@ -4,11 +4,19 @@ Each says which numbers tripped it and how to release it for one run (run config
 checks of the plan evaluated in the plan's own step (check specs), from the plan's figures.
 """
 
+from enum import Enum
+
 import dagster as dg
 
 from intune_pipeline.defs.oomnitza.ledger import last_full_read
 
-SOURCE_SHRINK, MASS_CHANGE = "source_shrink", "mass_change"
+
+class Guard(Enum):
+    """The guards a run config can release; the first two are checks of the plan."""
+
+    source_shrink = "source_shrink"
+    mass_change = "mass_change"
+    failure_rate = "failure_rate"
 
 
 def release_advice(name: str, guard: str) -> str:
@@ -24,13 +32,13 @@ def plan_guard_specs(name: str) -> list[dg.AssetCheckSpec]:
     plan = dg.AssetKey([name, "oomnitza_sync_plan"])
     return [
         dg.AssetCheckSpec(
-            SOURCE_SHRINK,
+            Guard.source_shrink.value,
             asset=plan,
             blocking=True,
             description="A full Graph read did not return far fewer users than the last one.",
         ),
         dg.AssetCheckSpec(
-            MASS_CHANGE,
+            Guard.mass_change.value,
             asset=plan,
             blocking=True,
             description="Updates and deactivations stay under their limits (a count and a share).",
@@ -60,17 +68,18 @@ def plan_guards(
         )
 
     return [
-        verdict(*source_shrink(instance, name, plan, integration.source_shrink)),
-        verdict(*mass_change(plan, integration)),
+        verdict(Guard.source_shrink.value, *source_shrink(instance, name, plan, integration)),
+        verdict(Guard.mass_change.value, *mass_change(plan, integration)),
     ]
 
 
-def source_shrink(instance: dg.DagsterInstance, name: str, plan: dict, limit: float) -> tuple:
-    """A permissions or licence problem must never look like everyone left."""
+def source_shrink(instance: dg.DagsterInstance, name: str, plan: dict, integration) -> tuple:
+    """A permissions or licence problem must never look like everyone left: whether the guard
+    trips, why, and the numbers."""
+    limit = integration.source_shrink
     before, now = last_full_read(instance, name), plan.get("graph_users_read", 0)
     if plan.get("read") != "full" or not before:
         return (
-            SOURCE_SHRINK,
             False,
             "Nothing to compare: a delta read, or no earlier full read.",
             {"read": now, "last_full_read": before or 0, "limit": limit},
@@ -87,11 +96,12 @@ def source_shrink(instance: dg.DagsterInstance, name: str, plan: dict, limit: fl
             "the scope and the filter before releasing."
         )
     numbers = {"read": now, "last_full_read": before, "drop": drop, "limit": limit}
-    return SOURCE_SHRINK, tripped, text, numbers
+    return tripped, text, numbers
 
 
 def mass_change(plan: dict, integration) -> tuple:
-    """In the spirit of Entra Connect's 500-deletion threshold, scaled to the tenant."""
+    """In the spirit of Entra Connect's 500-deletion threshold, scaled to the tenant: whether
+    the guard trips, why, and the numbers."""
     managed = plan.get("managed", 0)
     numbers, parts, tripped = {"managed": managed}, [], False
     for action, (count, share) in (
@@ -106,4 +116,4 @@ def mass_change(plan: dict, integration) -> tuple:
             f"{planned} to {action} of {managed} managed users "
             f"({'over' if over else 'within'} the limit of {count} and {share:.0%})"
         )
-    return MASS_CHANGE, tripped, "; ".join(parts) + ".", numbers
+    return tripped, "; ".join(parts) + ".", numbers

@@ -1,25 +1,14 @@
 """The sync plan asset: what the load would do to each user, and why; nothing is written here."""
 
-from enum import Enum
-
 import dagster as dg
 import pandas as pd
 
 from intune_pipeline.defs.metadata import latest_metadata, table
-from intune_pipeline.defs.oomnitza.guards import plan_guard_specs, plan_guards
+from intune_pipeline.defs.oomnitza.guards import Guard, plan_guard_specs, plan_guards
 from intune_pipeline.defs.oomnitza.ledger import suspended_by_sync
 from intune_pipeline.defs.oomnitza.resources import IntegrationSettings
 from intune_pipeline.users.leavers import READ_MODE, find_leavers, present
 from intune_pipeline.users.plan import counts, plan_sync
-
-
-class Guard(Enum):
-    """The guards a run config can release."""
-
-    source_shrink = "source_shrink"
-    mass_change = "mass_change"
-    failure_rate = "failure_rate"
-
 
 UPSTREAM_COUNTS = (("graph_users", "rejected"), ("oomnitza_users", "rejected"))
 UPSTREAM_COUNTS += (("oomnitza_users", "skipped"),)
@@ -113,6 +102,7 @@ def plan_asset(name: str, clear_when_blank: frozenset[str]) -> dg.AssetsDefiniti
             "managed": int(held["intune_user_id"].notna().sum()),
         }
         context.log.info(", ".join(f"{count} {action}" for action, count in found.items()))
+        approved = [guard.value for guard in config.approve]
         yield dg.Output(
             plan,
             metadata={
@@ -120,13 +110,12 @@ def plan_asset(name: str, clear_when_blank: frozenset[str]) -> dg.AssetsDefiniti
                 **figures,
                 "skipped_upstream": upstream,
                 "held": len(held),
-                "approved": ", ".join(guard.value for guard in config.approve),
+                "approved": ", ".join(approved),
                 "changes": table(changing[SHOWN]),
                 "skips": table(plan.loc[plan["action"] == "skip", SHOWN]),
                 "creates": table(plan.loc[plan["action"] == "create", SHOWN]),
             },
         )
-        approved = {guard.value for guard in config.approve}
-        yield from plan_guards(context.instance, name, figures, approved, integration)
+        yield from plan_guards(context.instance, name, figures, set(approved), integration)
 
     return oomnitza_sync_plan
