@@ -9,33 +9,31 @@ from intune_pipeline.oomnitza.batches import CANCEL_CHECK_SECONDS
 from intune_pipeline.summary import materializations
 from intune_pipeline_tests.runs import sync
 
-PREFIX = "/api/v3/bulk/"
+RUNS = "/api/v3/connector_run_logs/connectors/intune-pipeline intune_users"
 
 
 def cancel_the_upload(sandbox, after_posts: int) -> threading.Thread:
-    """Once after_posts batches went in, cancels the sync's real portion (the second one asked
-    about; the first is the role probe's test run) as an operator would."""
+    """Once after_posts batches went in, cancels the sync's portion as an operator would: the
+    connector's run in progress that is not a test run (the role probe's is)."""
 
     def watch():
+        env = sandbox.env
+        headers = {"Authorization2": env["OOMNITZA_API_TOKEN"]}
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            requests = sandbox.requests
-            posts = sum(
-                1 for r in requests if r["method"] == "POST" and r["path"] == "/api/v3/bulk"
-            )
-            gets = [
-                r["path"][len(PREFIX) :]
-                for r in requests
-                if r["method"] == "GET" and r["path"].startswith(PREFIX)
-            ]
-            portions = list(dict.fromkeys(p for p in gets if "/" not in p))
-            if len(portions) == 2 and posts >= after_posts:
-                env = sandbox.env
-                with httpx.Client(verify=env["INTUNE_PIPELINE_CA_BUNDLE"]) as http:
-                    url = f"{env['OOMNITZA_URL']}/_sandbox/portions/{portions[1]}/cancel"
+        with httpx.Client(verify=env["INTUNE_PIPELINE_CA_BUNDLE"], headers=headers) as http:
+            while time.monotonic() < deadline:
+                requests = sandbox.requests
+                posts = sum(
+                    1 for r in requests if r["method"] == "POST" and r["path"] == "/api/v3/bulk"
+                )
+                runs = http.get(env["OOMNITZA_URL"] + RUNS).raise_for_status().json()
+                live = [run for run in runs if not run["test_run"] and not run["end_time"]]
+                if live and posts >= after_posts:
+                    portion = live[0]["portion_correlation_id"]
+                    url = f"{env['OOMNITZA_URL']}/_sandbox/portions/{portion}/cancel"
                     http.post(url).raise_for_status()
-                return
-            time.sleep(0.01)
+                    return
+                time.sleep(0.01)
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
