@@ -74,10 +74,11 @@ class UserSettings(Section):
     segmented_read: bool | Literal["auto"] = "auto"
     """Read a large tenant's full listing in 45 concurrent segments (by the first character of
     the user principal name, and the rest): about 3 times faster when each page takes 150 ms.
-    `auto` does so past the first 5 pages when they took 50 ms or more each, unless
-    `deactivation.missing` is on: a user renamed to another initial while the segments are read
-    can be missing from that read (the next run brings them), and would then be suspended.
-    `true` always does so, and is refused beside `deactivation.missing`."""
+    `auto` does so past the first page when it took 50 ms or more and Graph counts more than 6
+    pages of users left (the segments' own rounds of pages), unless `deactivation.missing` is
+    on: a user renamed to another initial while the segments are read can be missing from that
+    read (the next run brings them), and would then be suspended. `true` does so however fast
+    the pages are, and is refused beside `deactivation.missing`."""
 
     @field_validator("group_id")
     @classmethod

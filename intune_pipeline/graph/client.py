@@ -80,6 +80,18 @@ class GraphClient:
                 return body["@odata.deltaLink"]
         raise RemoteError("Graph answered $deltatoken=latest without an @odata.deltaLink")
 
+    def user_count(self, user_filter: UserFilter | None = None) -> int | None:
+        """How many users the /users listing holds (with user_filter), as Graph's eventually
+        consistent index counts them: an advanced query that reads one user. None without a
+        count in the answer."""
+        params = {"$select": "id", "$top": "1", "$count": "true"}
+        if user_filter:
+            params["$filter"] = user_filter.text
+        count = self._get(f"{self._base}/users", params, {"ConsistencyLevel": "eventual"}).get(
+            "@odata.count"
+        )
+        return count if isinstance(count, int) else None
+
     def _listing(self, path, select, user_filter, page_size, what) -> Iterator[list[dict]]:
         params = {"$select": ",".join(select), "$top": str(page_size)}
         advanced = bool(user_filter and user_filter.advanced)

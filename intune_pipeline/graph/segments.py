@@ -13,27 +13,29 @@ can still be missed by that read (the delta link, taken first, brings them on th
 segments are not used where a full read suspends the users it misses (deactivation.missing).
 """
 
+import logging
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from intune_pipeline.errors import RemoteError
 from intune_pipeline.graph.client import MAX_PAGE_SIZE, GraphClient
 from intune_pipeline.graph.odata_filter import UserFilter, parse_filter
+
+log = logging.getLogger(__name__)
 
 INITIALS = "abcdefghijklmnopqrstuvwxyz0123456789'.-_!#^~"
 # Listings paged at once: overlaps round trips, well inside Graph's per-app request limits.
 SEGMENT_CONCURRENCY = 8
-# Pages read one after another before splitting: a small tenant is not worth 27 listings.
-SEQUENTIAL_PAGES = 5
 # What makes segments pay: pages slower than this (real Graph takes several times as long).
 SLOW_PAGE_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
 class Segmenting:
-    """Past the first pages, read the rest in segments if those pages took at least slow_page
-    seconds each on average (0: always)."""
+    """Past the first page, read the rest in segments if that page took at least slow_page
+    seconds (0: always) and the rest is long enough to pay for the segments."""
 
     slow_page: float = SLOW_PAGE_SECONDS
 
@@ -48,6 +50,12 @@ def segment_filters(user_filter: UserFilter | None) -> list[UserFilter]:
     return [parse_filter(within + part) for part in parts]
 
 
+# The segments take at least this many rounds of pages, one listing per segment: a rest of the
+# listing no longer than that many pages is read sooner as it is (a tenant of 6,000 users).
+SEGMENT_ROUNDS = -(-(len(INITIALS) + 1) // SEGMENT_CONCURRENCY)
+SEQUENTIAL_USERS = SEGMENT_ROUNDS * MAX_PAGE_SIZE
+
+
 def listed_users(
     client: GraphClient,
     select: Sequence[str],
@@ -56,20 +64,23 @@ def listed_users(
 ) -> list[dict]:
     """Every user of the /users listing (with user_filter): in one listing or in segments.
 
-    The first SEQUENTIAL_PAGES pages of the whole listing are read first, so a small tenant is
-    read as before. Past them, if the pages were slow enough for segments to pay, those users
-    are kept and the segments give everyone else; else the listing goes on.
+    The listing's first page is read while Graph counts the listing's users. If that page was
+    slow enough for segments to pay and more than SEQUENTIAL_USERS users are left, those of the
+    first page are kept and the segments give everyone else; else the listing goes on. The
+    count comes from an eventually consistent index: it only chooses how to read.
     """
-    first: list[dict] = []
     started = time.monotonic()
     pages = client.users(select, user_filter, MAX_PAGE_SIZE)
-    for number, page in enumerate(pages, start=1):
-        first += page
-        if number == SEQUENTIAL_PAGES:
-            break
-    else:
-        return first
-    if (time.monotonic() - started) / SEQUENTIAL_PAGES < segmenting.slow_page:
+    with ThreadPoolExecutor(1, thread_name_prefix="graph-count") as counter:
+        counting = counter.submit(client.user_count, user_filter)
+        first = next(pages, [])
+        slow = time.monotonic() - started >= segmenting.slow_page
+        try:
+            total = counting.result()
+        except RemoteError as error:
+            log.info("Graph did not count the users (%s); the listing is read as it is", error)
+            total = None
+    if not slow or total is None or total - len(first) <= SEQUENTIAL_USERS:
         return first + [user for page in pages for user in page]
     pages.close()
     seen = {user.get("id") for user in first if isinstance(user, dict)}
