@@ -64,23 +64,17 @@ def listed_users(
 ) -> list[dict]:
     """Every user of the /users listing (with user_filter): in one listing or in segments.
 
-    The listing's first page is read while Graph counts the listing's users. If that page was
-    slow enough for segments to pay and more than SEQUENTIAL_USERS users are left, those of the
+    The listing's first page is read first. If it was full and slow enough for segments to pay,
+    Graph counts the listing's users, and if more than SEQUENTIAL_USERS are left, those of the
     first page are kept and the segments give everyone else; else the listing goes on. The
     count comes from an eventually consistent index: it only chooses how to read.
     """
     started = time.monotonic()
     pages = client.users(select, user_filter, MAX_PAGE_SIZE)
-    with ThreadPoolExecutor(1, thread_name_prefix="graph-count") as counter:
-        counting = counter.submit(client.user_count, user_filter)
-        first = next(pages, [])
-        slow = time.monotonic() - started >= segmenting.slow_page
-        try:
-            total = counting.result()
-        except RemoteError as error:
-            log.info("Graph did not count the users (%s); the listing is read as it is", error)
-            total = None
-    if not slow or total is None or total - len(first) <= SEQUENTIAL_USERS:
+    first = next(pages, [])
+    slow = time.monotonic() - started >= segmenting.slow_page
+    full = len(first) == MAX_PAGE_SIZE  # a shorter page is the listing's last one
+    if not (slow and full and many_left(client, user_filter, len(first))):
         return first + [user for page in pages for user in page]
     pages.close()
     seen = {user.get("id") for user in first if isinstance(user, dict)}
@@ -92,3 +86,13 @@ def listed_users(
     with ThreadPoolExecutor(SEGMENT_CONCURRENCY, thread_name_prefix="graph-segment") as pool:
         segments = list(pool.map(segment, segment_filters(user_filter)))
     return first + [user for users in segments for user in users]
+
+
+def many_left(client: GraphClient, user_filter: UserFilter | None, read: int) -> bool:
+    """Whether Graph counts more than SEQUENTIAL_USERS users in the listing past the read ones."""
+    try:
+        total = client.user_count(user_filter)
+    except RemoteError as error:
+        log.info("Graph did not count the users (%s); the listing is read as it is", error)
+        return False
+    return total is not None and total - read > SEQUENTIAL_USERS
