@@ -62,7 +62,7 @@ def oomnitza_holdings(defs: dg.Definitions, integration: str) -> str:
     try:
         with dg.build_resources(wanted) as resources, resources.oomnitza.client() as client:
             field = resources.integration.intune_field()
-            users = [user for page in client.list_users() for user in page]
+            users, _ = client.list_users()
     except PipelineError as error:
         return f"Could not read Oomnitza back: {error}"
     linked = sum(1 for user in users if user.get(field))

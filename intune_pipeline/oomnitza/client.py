@@ -1,6 +1,5 @@
 """Calls to the Oomnitza API v3, authenticated with the Authorization2 header."""
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from email.utils import parsedate_to_datetime
 
@@ -76,50 +75,49 @@ class OomnitzaClient:
         """The JSON answer to a POST or PATCH of body to /api/v3{path}."""
         return json_body(self._call(method, path, body=body), "Oomnitza")
 
-    def census(self) -> tuple[int, int | None]:
-        """How many users Oomnitza holds, and its clock (Unix seconds, from the answer's Date
-        header; None without one), in one request of a single user."""
+    def user_count(self) -> int:
+        """How many users Oomnitza holds, in one request of a single user."""
         response = self._call("GET", "/users", params={"limit": 1})
-        total = int(response.headers.get("x-total-count", len(json_body(response, "Oomnitza"))))
-        date = response.headers.get("date")
-        return total, int(parsedate_to_datetime(date).timestamp()) if date else None
+        return int(response.headers.get("x-total-count", len(json_body(response, "Oomnitza"))))
 
     def list_users(
         self,
         page_size: int = USERS_PAGE_SIZE,
         concurrency: int = USERS_READ_CONCURRENCY,
         condition: str | None = None,
-    ) -> Iterator[list[dict]]:
-        """Yield every page of the users Oomnitza holds, in order (those matching condition, a
-        filter expression, if given).
+    ) -> tuple[list[dict], int | None]:
+        """Every user Oomnitza holds, in order (those matching condition, a filter expression,
+        if given), and Oomnitza's clock when it answered the first page (Unix seconds, from the
+        Date header; None without one): nothing changed after that escapes the read.
 
         The first page tells how many there are; the pages after it are read concurrently, so
         a large instance costs a few round trips rather than one per page.
         """
-        page, total = self._users_page(0, page_size, condition)
-        skip = len(page)
-        if page:
-            yield page
-        if page and skip < total:
+        users, total, date = self._users_page(0, page_size, condition)
+        skip = len(users)
+        if users and skip < total:
             skips = range(skip, total, page_size)
             with ThreadPoolExecutor(concurrency, thread_name_prefix="oomnitza-read") as pool:
                 pages = pool.map(lambda at: self._users_page(at, page_size, condition), skips)
                 for at, answer in zip(skips, pages, strict=True):
-                    page, total = answer  # the count as of the last page, read on below
+                    page, total, _ = answer  # the count as of the last page, read on below
                     if not page:
-                        return
-                    yield page
+                        return users, date
+                    users += page
                     skip = at + len(page)
-        while page and skip < total:  # users added while the pages were read
-            page, total = self._users_page(skip, page_size, condition)
-            if page:
-                yield page
+        while users and skip < total:  # users added while the pages were read
+            page, total, _ = self._users_page(skip, page_size, condition)
+            if not page:
+                break
+            users += page
             skip += len(page)
+        return users, date
 
     def _users_page(
         self, skip: int, page_size: int, condition: str | None
-    ) -> tuple[list[dict], int]:
-        """The page of users from skip on, and how many users there are (as far as known)."""
+    ) -> tuple[list[dict], int, int | None]:
+        """The page of users from skip on, how many users there are (as far as known), and
+        Oomnitza's clock when it answered."""
         params = {"limit": page_size, "skip": skip}
         if condition:
             params["filter"] = condition
@@ -127,7 +125,9 @@ class OomnitzaClient:
         page = json_body(response, "Oomnitza")
         if not isinstance(page, list):
             raise RemoteError("Oomnitza answered GET /api/v3/users with something not a list")
-        return page, int(response.headers.get("x-total-count", skip + len(page)))
+        total = int(response.headers.get("x-total-count", skip + len(page)))
+        date = response.headers.get("date")
+        return page, total, int(parsedate_to_datetime(date).timestamp()) if date else None
 
     def portion_state(self, portion: str) -> dict:
         return self.get(f"/bulk/{portion}")

@@ -9,6 +9,7 @@ header, are inferred from the API's date rules, not documented; a refused filter
 read as well.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,18 +46,18 @@ def columns_of(fields: list[str], intune_field: str) -> list[str]:
 
 def read_users(
     client: OomnitzaClient, columns: list[str], intune_field: str, condition: str | None = None
-) -> pd.DataFrame:
-    """The users matching condition (all without one), with only the columns given; the Intune
-    id field named intune_user_id."""
+) -> tuple[pd.DataFrame, int | None]:
+    """The users matching condition (all without one), with only the columns given, the Intune
+    id field named intune_user_id; and Oomnitza's clock when the read began."""
     with collector_paused():
-        records = [record for page in client.list_users(condition=condition) for record in page]
+        records, clock = client.list_users(condition=condition)
     if not all_of(records, dict):
         odd = next(record for record in records if not isinstance(record, dict))
         raise RemoteError(
             f"Oomnitza listed something that is not a user record: {str(odd)[:100]!r}"
         )
     users = pd.DataFrame.from_records(records, columns=columns)
-    return users.rename(columns={intune_field: "intune_user_id"})
+    return users.rename(columns={intune_field: "intune_user_id"}), clock
 
 
 def current_users(
@@ -70,27 +71,30 @@ def current_users(
     The frame names the Intune id field intune_user_id, and carries in its attrs when the read
     began, so a later read can start from it. change_date counts whole seconds, so that read
     starts with the second this one began in again: after a load, what the load wrote in its
-    last second is read again by the next run.
+    last second is read again by the next run. Oomnitza is counted while the changes are read:
+    a record deleted meanwhile leaves no change behind, but the count tells.
     """
-    total, clock = client.census()
     source = {"url": client.base_url, "columns": columns}
     why = unusable(earlier, source)
+    if not why:
+        since = f"change_date ge {earlier.attrs[AS_OF]}"
+        with ThreadPoolExecutor(1, thread_name_prefix="oomnitza-count") as counter:
+            counting = counter.submit(client.user_count)
+            try:
+                changed, clock = read_users(client, columns, intune_field, since)
+            except RemoteError as error:
+                if error.status != 400:
+                    raise
+                why = f"Oomnitza refused a change_date filter: {error}"
+            total = counting.result()
     if not why and clock is None:
         why = "Oomnitza's answers carry no Date header to date a read by"
     if not why:
-        try:
-            since = f"change_date ge {earlier.attrs[AS_OF]}"
-            changed = read_users(client, columns, intune_field, since)
-        except RemoteError as error:
-            if error.status != 400:
-                raise
-            why = f"Oomnitza refused a change_date filter: {error}"
-        else:
-            users = updated(earlier, changed)
-            if len(users) == total:
-                return Holdings(stamped(users, clock, source), "changes", len(changed))
-            why = f"Oomnitza holds {total} users, the earlier read and its changes {len(users)}"
-    users = read_users(client, columns, intune_field)
+        users = updated(earlier, changed)
+        if len(users) == total:
+            return Holdings(stamped(users, clock, source), "changes", len(changed))
+        why = f"Oomnitza holds {total} users, the earlier read and its changes {len(users)}"
+    users, clock = read_users(client, columns, intune_field)
     return Holdings(stamped(users, clock, source), "full", len(users), why)
 
 
