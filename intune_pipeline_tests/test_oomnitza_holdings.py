@@ -150,6 +150,12 @@ def test_changed_records_replace_their_old_ones_and_new_ones_join_in_uid_order()
         "uid": [1, 2, 3, 4],
         "v": ["1", "two", "3", "4"],
     }
+    # Found by uid where uids only grow, else by user_id: the same records either way, and a
+    # uid held by another record than the changed one's is no match.
+    as_text = updated(earlier.astype({"uid": str}), changed.astype({"uid": str}))
+    assert as_text.astype({"uid": int}).equals(updated(earlier, changed))
+    renumbered = pd.DataFrame({"user_id": ["e"], "uid": [2], "v": ["5"]})
+    assert updated(earlier, renumbered)["user_id"].tolist() == ["a", "b", "e", "c"]
     # A read paged while records were added can list one twice: both copies give way.
     twice = pd.DataFrame({"user_id": ["a", "b", "b", "c"], "uid": [1, 2, 2, 3], "v": list("1223")})
     assert updated(twice, changed).to_dict("list") == updated(earlier, changed).to_dict("list")

@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from intune_pipeline import pickles
@@ -113,19 +114,41 @@ def updated(earlier: pd.DataFrame, changed: pd.DataFrame) -> pd.DataFrame:
     """earlier with each changed record in place of its old one, and new records at the end,
     in uid order as a full read lists them (the oldest record of a shared address first)."""
     changed = changed[earlier.columns]
-    ids = pd.Index(earlier["user_id"])
-    if ids.is_unique:  # not when a read listed a record twice, paged while records were added
-        at = ids.get_indexer(changed["user_id"])
+    at = located(earlier, changed)
+    if at is not None:
         known = at >= 0
         users = rewritten(earlier, at[known], changed[known]) if known.any() else earlier.copy()
         changed = changed[~known]
-    else:
-        users = earlier[~ids.isin(changed["user_id"])].reset_index(drop=True)
+    else:  # a read listed a record twice, paged while records were added: every copy goes
+        users = earlier[~earlier["user_id"].isin(changed["user_id"])].reset_index(drop=True)
     if len(changed):
         users = pd.concat([users, changed], ignore_index=True)
     if users["uid"].is_monotonic_increasing:
         return users
     return users.sort_values("uid", kind="stable", ignore_index=True)
+
+
+def located(earlier: pd.DataFrame, changed: pd.DataFrame) -> np.ndarray | None:
+    """Each changed record's row in earlier (-1 for a new record); None when earlier lists a
+    record twice.
+
+    Where earlier's uids are integers that only grow, as a read in uid order lists them, a
+    binary search of the uids finds the rows (checked by user_id): hashing a million user ids
+    for the same answer took 0.2 s, twice a run. Else the user ids tell.
+    """
+    uids, wanted = earlier["uid"].to_numpy(), changed["uid"].to_numpy()
+    if not len(wanted):
+        return np.empty(0, dtype=np.intp)
+    if uids.dtype.kind == wanted.dtype.kind == "i" and (uids[1:] > uids[:-1]).all():
+        if not len(uids):
+            return np.full(len(wanted), -1)
+        at = np.searchsorted(uids, wanted).clip(max=len(uids) - 1)
+        held = uids[at] == wanted
+        ids = earlier["user_id"].to_numpy()[at[held]]
+        if (ids == changed["user_id"].to_numpy()[held]).all():
+            return np.where(held, at, -1)
+    ids = pd.Index(earlier["user_id"])
+    return ids.get_indexer(changed["user_id"]) if ids.is_unique else None
 
 
 def rewritten(earlier: pd.DataFrame, rows, changed: pd.DataFrame) -> pd.DataFrame:
