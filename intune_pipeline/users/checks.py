@@ -5,6 +5,7 @@ values are all missing; these never do, and a non-text value is left to the dtyp
 """
 
 import re
+from collections.abc import Callable
 from itertools import chain
 
 import numpy as np
@@ -19,6 +20,23 @@ _CONTROL = re.compile(CONTROL_CHARACTERS)
 # Each check runs on every value of every text column. Most columns are clean, so each check
 # first asks the whole column at once in C (max of the lengths, one search of the values
 # joined), and only a column that fails that is looked at value by value.
+
+
+# The project's checks by name, so that validation can ask them itself (validation.suspects):
+# Pandera's call of a check first asks the whole column whether it holds a missing value, every
+# time, even of a column it has just been given without them.
+OWN_CHECKS: dict[str, Callable[..., pd.Series]] = {}
+
+
+def check_method(statistics: tuple[str, ...] = ()):
+    """Registers a check function with Pandera (Field(name=...)), and in OWN_CHECKS."""
+
+    def register(check: Callable[..., pd.Series]) -> Callable[..., pd.Series]:
+        OWN_CHECKS[check.__name__] = check
+        extensions.register_check_method(statistics=list(statistics))(check)
+        return check
+
+    return register
 
 
 def texts(series: pd.Series) -> list[str]:
@@ -37,13 +55,13 @@ def every(series: pd.Series) -> pd.Series:
     return pd.Series(np.ones(len(series), dtype=bool), index=series.index)
 
 
-@extensions.register_check_method(statistics=["pattern"])
+@check_method(statistics=("pattern",))
 def text_format(series: pd.Series, *, pattern: str) -> pd.Series:
     fullmatch = re.compile(pattern).fullmatch
     return flags(series, [fullmatch(text) is not None for text in texts(series)])
 
 
-@extensions.register_check_method(statistics=["max_length"])
+@check_method(statistics=("max_length",))
 def text_length(series: pd.Series, *, max_length: int) -> pd.Series:
     lengths = list(map(len, texts(series)))
     if max(lengths, default=0) <= max_length:
@@ -51,7 +69,7 @@ def text_length(series: pd.Series, *, max_length: int) -> pd.Series:
     return flags(series, np.array(lengths) <= max_length)
 
 
-@extensions.register_check_method()
+@check_method()
 def printable(series: pd.Series) -> pd.Series:
     values = texts(series)
     # All values joined by a space (printable) clear a clean column at once: printable text has
@@ -62,12 +80,12 @@ def printable(series: pd.Series) -> pd.Series:
     return flags(series, [_CONTROL.search(text) is None for text in values])
 
 
-@extensions.register_check_method()
+@check_method()
 def lower_case(series: pd.Series) -> pd.Series:
     return flags(series, [text == text.lower() for text in texts(series)])
 
 
-@extensions.register_check_method()
+@check_method()
 def list_of_text(series: pd.Series) -> pd.Series:
     values = series.to_numpy(dtype=object)
     if all_of(values, list) and all_of(chain.from_iterable(values), str):

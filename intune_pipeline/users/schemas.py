@@ -4,7 +4,6 @@ import re
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera import extensions
 from pandera.typing import Series
 
 from intune_pipeline.kinds import all_of
@@ -17,7 +16,7 @@ UPN = r"[^@\s]+@[^@\s]+"
 CUSTOM_FIELD_ID = r"[0-9a-f]{10}"
 
 
-@extensions.register_check_method()
+@checks.check_method()
 def dtype_text(series: pd.Series) -> pd.Series:
     """Every value is text: an object column's dtype says nothing of what its values are.
 
@@ -29,7 +28,7 @@ def dtype_text(series: pd.Series) -> pd.Series:
     return checks.flags(series, [isinstance(v, str) for v in values])
 
 
-@extensions.register_check_method()
+@checks.check_method()
 def field_uniqueness_of_text(series: pd.Series) -> pd.Series:
     """unique=True, except that a list or object value (not text) cannot crash it."""
     values = series.to_numpy(dtype=object)

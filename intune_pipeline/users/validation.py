@@ -12,7 +12,7 @@ import pandera.pandas as pa
 
 from intune_pipeline.errors import PipelineError
 from intune_pipeline.kinds import all_of
-from intune_pipeline.users.checks import CONTROL_CHARACTERS
+from intune_pipeline.users.checks import CONTROL_CHARACTERS, OWN_CHECKS
 from intune_pipeline.users.schemas import GRAPH_USER_PROPERTIES, GraphUser
 
 # Every quarantined row names the Graph user it came from, so a person can find it in Entra.
@@ -65,7 +65,8 @@ def identifier(value) -> str | None:
 def suspects(
     frame: pd.DataFrame, schema: pa.DataFrameSchema, passed: Mapping[str, Set[str]] | None = None
 ) -> np.ndarray:
-    """Which rows may fail the schema: its column checks, run without Pandera's overhead.
+    """Which rows may fail the schema: its column checks, run without Pandera's overhead (the
+    project's own checks asked directly, by name).
 
     A superset of the failing rows. Validating only these gives Pandera's very failure cases
     for the whole frame: each check looks at one value at a time, but the uniqueness ones,
@@ -94,8 +95,12 @@ def suspects(
                     text = map(isinstance, given, repeat(str))
                     bad[~missing] |= ~np.fromiter(text, dtype=bool, count=len(given))
             for check in (check for check in column.checks if check.name not in known):
+                subject = present if check.ignore_na else values
+                own = OWN_CHECKS.get(check.name)
                 try:
-                    output = check(present if check.ignore_na else values).check_output
+                    output = (
+                        own(subject, **check.statistics) if own else check(subject).check_output
+                    )
                 except Exception:  # Pandera reports it as the frame's failure: let it
                     return np.ones(len(frame), dtype=bool)
                 failing = ~output.to_numpy(dtype=bool)
