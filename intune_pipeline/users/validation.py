@@ -179,10 +179,13 @@ def tidy(raw: pd.DataFrame, extra: Sequence[str] = ()) -> pd.DataFrame:
                 for v in frame[column].to_numpy()
             ]
             frame[column] = pd.Series(values, index=frame.index, dtype=object)
-    frame["businessPhones"] = frame["businessPhones"].map(
-        lambda v: [] if v is None or (isinstance(v, float) and pd.isna(v)) else v
-    )
-    return frame.reset_index(drop=True)
+    phones = frame["businessPhones"]
+    if not all_of(phones.to_numpy(), list):  # Graph gives a list, if an empty one
+        frame["businessPhones"] = phones.map(
+            lambda v: [] if v is None or (isinstance(v, float) and pd.isna(v)) else v
+        )
+    frame.index = pd.RangeIndex(len(frame))  # the frame is this function's own: no copy
+    return frame
 
 
 def tidy_already(values: np.ndarray) -> bool:
