@@ -42,6 +42,8 @@ def match_records(
         if wanted.empty:  # as in a daily run, where the first key finds every user
             continue
         holders = folded(ordered[key][~claimed]).dropna()
+        # Only holders of a wanted key: a daily run wants a few thousand of a million.
+        holders = holders[holders.isin(wanted)]
         holders = holders[~holders.duplicated()]
         label_of = pd.Series(holders.index, index=holders.values)
         hits = wanted.map(label_of).dropna()
