@@ -116,8 +116,8 @@ def main(argv=None) -> int:
         "show its phases under the stages they match: Graph's pages (graph read), Oomnitza's",
         "users (plan), the upload to its outcome (load), the read back (reconcile);",
         "wall s: the Dagster run, start to finish (execute_in_process); stage columns: seconds",
-        "of each step from the run's event log (plan includes reading Oomnitza's users); checks:",
-        "the asset-check steps but reconciliation; Dagster: wall minus every step, its own cost;",
+        "of each step from the run's event log (plan includes reading Oomnitza's users; each",
+        "asset's checks are in its step); Dagster: wall minus every step, its own cost;",
         "Oomnitza read: records read for the plan (all, or those changed since the last load).",
         f"latency rows: {LATENCY['graph_latency'] * 1000:.0f} ms per Graph request, "
         f"{LATENCY['oomnitza_latency'] * 1000:.0f} ms per Oomnitza request, added by the sandbox.",

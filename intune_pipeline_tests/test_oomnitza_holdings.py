@@ -160,11 +160,18 @@ def test_changed_records_replace_their_old_ones_and_new_ones_join_in_uid_order()
     twice = pd.DataFrame({"user_id": ["a", "b", "b", "c"], "uid": [1, 2, 2, 3], "v": list("1223")})
     assert updated(twice, changed).to_dict("list") == updated(earlier, changed).to_dict("list")
     # The result is a frame of its own: earlier (the read the plan used) stays as it was, and
-    # changing it afterwards changes nothing of the result, with changes and without any.
+    # stamping the result (its attrs) leaves earlier's alone, with changes and without any.
+    earlier.attrs[AS_OF] = 1
     with_b, unchanged = updated(earlier, changed.iloc[[1]]), updated(earlier, changed.iloc[0:0])
     assert earlier["v"].tolist() == ["1", "2", "3"]
-    earlier.loc[0, "v"] = "one"
-    assert with_b["v"].tolist() == ["1", "two", "3"] and unchanged["v"].tolist() == ["1", "2", "3"]
+    with_b.attrs[AS_OF], unchanged.attrs[AS_OF] = 2, 3
+    assert earlier.attrs[AS_OF] == 1 and unchanged["v"].tolist() == ["1", "2", "3"]
+    # Changing earlier's values afterwards leaves the values the result wrote alone.
+    earlier.loc[1, "v"] = "deux"
+    assert with_b["v"].tolist() == ["1", "two", "3"]
+    # Brought up to date from an empty read, the records keep their own dtypes.
+    empty = earlier.iloc[0:0].astype(object)
+    assert updated(empty, changed).dtypes.equals(changed.dtypes)
 
 
 @pytest.mark.parametrize("expression", ["change_date ge 0", "change_date ge 1970-01-01T00:00:00Z"])

@@ -112,17 +112,29 @@ def unusable(earlier: pd.DataFrame | None, source: dict) -> str:
 
 def updated(earlier: pd.DataFrame, changed: pd.DataFrame) -> pd.DataFrame:
     """earlier with each changed record in place of its old one, and new records at the end,
-    in uid order as a full read lists them (the oldest record of a shared address first)."""
+    in uid order as a full read lists them (the oldest record of a shared address first).
+
+    A frame of its own, with attrs of its own, whose written values are copies; values not
+    written are earlier's own, which nothing writes to (a deep copy of a million records took
+    0.7 s).
+    """
     changed = changed[earlier.columns]
-    at = located(earlier, changed)
-    if at is not None:
-        known = at >= 0
-        users = rewritten(earlier, at[known], changed[known]) if known.any() else earlier.copy()
-        changed = changed[~known]
-    else:  # a read listed a record twice, paged while records were added: every copy goes
-        users = earlier[~earlier["user_id"].isin(changed["user_id"])].reset_index(drop=True)
-    if len(changed):
-        users = pd.concat([users, changed], ignore_index=True)
+    if not len(earlier):  # changed's dtypes: stacked on an empty read, every column was object
+        users = changed.reset_index(drop=True)
+    else:
+        at = located(earlier, changed)
+        if at is not None:
+            known = at >= 0
+            users = (
+                rewritten(earlier, at[known], changed[known])
+                if known.any()
+                else earlier.copy(deep=False)
+            )
+            changed = changed[~known]
+        else:  # a read listed a record twice, paged while records were added: every copy goes
+            users = earlier[~earlier["user_id"].isin(changed["user_id"])].reset_index(drop=True)
+        if len(changed):
+            users = pd.concat([users, changed], ignore_index=True)
     if users["uid"].is_monotonic_increasing:
         return users
     return users.sort_values("uid", kind="stable", ignore_index=True)
