@@ -1,12 +1,20 @@
 """A large /users listing is read in concurrent segments: every user arrives exactly once."""
 
+import logging
+
 import pytest
 
 from intune_pipeline.defs.graph.resources import segmented_read
-from intune_pipeline.errors import ConfigError
+from intune_pipeline.errors import ConfigError, RemoteError
 from intune_pipeline.graph.client import MAX_PAGE_SIZE
 from intune_pipeline.graph.odata_filter import parse_filter
-from intune_pipeline.graph.segments import SEQUENTIAL_USERS, SLOW_PAGE_SECONDS, segment_filters
+from intune_pipeline.graph.segments import (
+    SEQUENTIAL_USERS,
+    SLOW_PAGE_SECONDS,
+    Segmenting,
+    listed_users,
+    segment_filters,
+)
 from intune_pipeline.sandbox import Sandbox, SandboxConfig
 from intune_pipeline.settings import load_settings
 from intune_pipeline_tests.test_graph_extraction import read_ids, resource, tenant_ids
@@ -115,3 +123,27 @@ def test_segments_are_refused_beside_suspending_missing_users(tmp_path):
         load_settings(write(tmp_path, text))
     off = text.replace("{enabled: true}", "{enabled: true, missing: false}")
     assert load_settings(write(tmp_path, off)).integrations[0].users.segmented_read is True
+
+
+class UncountedGraph:
+    """Graph whose listing is slow and long, but which refuses to count it."""
+
+    def __init__(self, users: int):
+        self.listed = [{"id": str(n), "userPrincipalName": f"u{n}@x"} for n in range(users)]
+        self.listings = []
+
+    def users(self, select, user_filter, page_size):
+        self.listings.append(user_filter)
+        for start in range(0, len(self.listed), page_size):
+            yield self.listed[start : start + page_size]
+
+    def user_count(self, user_filter):
+        raise RemoteError("Graph answered HTTP 400 to GET /v1.0/users", status=400)
+
+
+def test_a_listing_graph_will_not_count_is_read_as_one(caplog):
+    caplog.set_level(logging.INFO, logger="intune_pipeline")
+    graph = UncountedGraph(MAX_PAGE_SIZE * 8)
+    users = listed_users(graph, ["id"], None, Segmenting(slow_page=0.0))
+    assert users == graph.listed and graph.listings == [None]  # no segment was listed
+    assert "Graph did not count the users" in caplog.text
