@@ -143,10 +143,11 @@ def stacked(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
         [column for column in part.columns if column in objects and missing(part[column])]
         for part in parts
     ]
-    parts = [
-        part.assign(**dict.fromkeys(columns, np.nan)) if columns else part
-        for part, columns in zip(parts, blank, strict=True)
-    ]
+    with pd.option_context("mode.copy_on_write", True):  # assign copies no other column
+        parts = [
+            part.assign(**dict.fromkeys(columns, np.nan)) if columns else part
+            for part, columns in zip(parts, blank, strict=True)
+        ]
     stack = pd.concat(parts, ignore_index=True)
     for column in {column for columns in blank for column in columns}:
         if stack[column].dtype != object:  # blank in every part
