@@ -7,9 +7,9 @@ import httpx
 
 from intune_pipeline.oomnitza.batches import CANCEL_CHECK_SECONDS
 from intune_pipeline.summary import materializations
-from intune_pipeline_tests.runs import sync
+from intune_pipeline_tests.runs import INTEGRATION, sync
 
-RUNS = "/api/v3/connector_run_logs/connectors/intune-pipeline intune_users"
+RUNS = f"/api/v3/connector_run_logs/connectors/intune-pipeline {INTEGRATION}"
 
 
 def cancel_the_upload(sandbox, after_posts: int) -> threading.Thread:

@@ -72,31 +72,45 @@ def current_users(
     The frame names the Intune id field intune_user_id, and carries in its attrs when the read
     began, so a later read can start from it. change_date counts whole seconds, so that read
     starts with the second this one began in again: after a load, what the load wrote in its
-    last second is read again by the next run. Oomnitza is counted while the changes are read:
-    a record deleted meanwhile leaves no change behind, but the count tells.
+    last second is read again by the next run.
     """
     source = {"url": client.base_url, "columns": columns}
     why = unusable(earlier, source)
     if not why:
-        since = f"change_date ge {earlier.attrs[AS_OF]}"
-        with ThreadPoolExecutor(1, thread_name_prefix="oomnitza-count") as counter:
-            counting = counter.submit(client.user_count)
-            try:
-                changed, clock = read_users(client, columns, intune_field, since)
-            except RemoteError as error:
-                if error.status != 400:
-                    raise
-                why = f"Oomnitza refused a change_date filter: {error}"
-            total = counting.result()
-    if not why and clock is None:
-        why = "Oomnitza's answers carry no Date header to date a read by"
-    if not why:
-        users = updated(earlier, changed)
-        if len(users) == total:
-            return Holdings(stamped(users, clock, source), "changes", len(changed))
-        why = f"Oomnitza holds {total} users, the earlier read and its changes {len(users)}"
+        brought = brought_up_to_date(client, columns, intune_field, earlier, source)
+        if isinstance(brought, Holdings):
+            return brought
+        why = brought
     users, clock = read_users(client, columns, intune_field)
     return Holdings(stamped(users, clock, source), "full", len(users), why)
+
+
+def brought_up_to_date(
+    client: OomnitzaClient,
+    columns: list[str],
+    intune_field: str,
+    earlier: pd.DataFrame,
+    source: dict,
+) -> Holdings | str:
+    """earlier with the records changed since it was read, or why that cannot stand for what
+    Oomnitza holds. Oomnitza is counted while the changes are read: a record deleted meanwhile
+    leaves no change behind, but the count tells."""
+    since = f"change_date ge {earlier.attrs[AS_OF]}"
+    with ThreadPoolExecutor(1, thread_name_prefix="oomnitza-count") as counter:
+        counting = counter.submit(client.user_count)
+        try:
+            changed, clock = read_users(client, columns, intune_field, since)
+        except RemoteError as error:
+            if error.status != 400:
+                raise
+            return f"Oomnitza refused a change_date filter: {error}"
+        total = counting.result()
+    if clock is None:
+        return "Oomnitza's answers carry no Date header to date a read by"
+    users = updated(earlier, changed)
+    if len(users) != total:
+        return f"Oomnitza holds {total} users, the earlier read and its changes {len(users)}"
+    return Holdings(stamped(users, clock, source), "changes", len(changed))
 
 
 def unusable(earlier: pd.DataFrame | None, source: dict) -> str:

@@ -9,6 +9,7 @@ from enum import Enum
 import dagster as dg
 
 from intune_pipeline.defs.oomnitza.ledger import last_full_read
+from intune_pipeline.defs.oomnitza.resources import IntegrationSettings
 
 
 class Guard(Enum):
@@ -47,7 +48,11 @@ def plan_guard_specs(name: str) -> list[dg.AssetCheckSpec]:
 
 
 def plan_guards(
-    instance: dg.DagsterInstance, name: str, plan: dict, approved: set[str], integration
+    instance: dg.DagsterInstance,
+    name: str,
+    plan: dict,
+    approved: set[str],
+    integration: IntegrationSettings,
 ) -> list[dg.AssetCheckResult]:
     """Both guards' verdicts on the plan's figures (its metadata values); approved are the
     guards the run config released."""
@@ -73,7 +78,9 @@ def plan_guards(
     ]
 
 
-def source_shrink(instance: dg.DagsterInstance, name: str, plan: dict, integration) -> tuple:
+def source_shrink(
+    instance: dg.DagsterInstance, name: str, plan: dict, integration: IntegrationSettings
+) -> tuple:
     """A permissions or licence problem must never look like everyone left: whether the guard
     trips, why, and the numbers."""
     limit = integration.source_shrink
@@ -99,7 +106,7 @@ def source_shrink(instance: dg.DagsterInstance, name: str, plan: dict, integrati
     return tripped, text, numbers
 
 
-def mass_change(plan: dict, integration) -> tuple:
+def mass_change(plan: dict, integration: IntegrationSettings) -> tuple:
     """In the spirit of Entra Connect's 500-deletion threshold, scaled to the tenant: whether
     the guard trips, why, and the numbers."""
     managed = plan.get("managed", 0)
