@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from intune_pipeline.defs.graph.resources import graph_resource
 from intune_pipeline.defs.oomnitza.resources import oomnitza_resources
 from intune_pipeline.errors import PipelineError
-from intune_pipeline.oomnitza import unknown_roles
+from intune_pipeline.oomnitza import rehearse
 from intune_pipeline.oomnitza.metadata import user_fields
 from intune_pipeline.settings import Integration
 
@@ -118,8 +118,7 @@ def role_known(client, settings) -> str:
         )
     record = {"EMAIL": PROBE_ADDRESS, "USER": PROBE_ADDRESS, "PERMISSIONS_ID": role}
     name = settings.connector_name
-    refused = unknown_roles(client, [record], sync_fields=["EMAIL"], connector_name=name)
-    if refused:
+    if rehearse(client, [record], sync_fields=["EMAIL"], connector_name=name).refused_roles:
         raise PipelineError(
             f"Oomnitza does not know the role {role} ({settings.label('role_id')}); set it to the "
             "id of a role defined in Oomnitza"

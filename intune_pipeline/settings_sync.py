@@ -39,12 +39,13 @@ class ChangeLimit(Section):
 
 
 class FailureRate(Section):
-    """Stop sending when more than share of the first sample records fail in Oomnitza."""
+    """Stop the upload before it writes anything when more than share of the first sample
+    records fail in a test run."""
 
     share: Share = 0.4
     """The share of failed records that stops the upload."""
     sample: Annotated[int, Field(ge=1)] = 1000
-    """How many of the first records are sent before the share is judged."""
+    """How many of the first records are test-run (nothing written) before the upload."""
 
 
 class GuardSettings(Section):
@@ -59,7 +60,8 @@ class GuardSettings(Section):
     deactivations: ChangeLimit = ChangeLimit(count=500, share=0.05)
     """The mass-change limit on deactivations: it trips above both the count and the share."""
     failure_rate: FailureRate = FailureRate()
-    """Stop the upload when too many of the first records fail in Oomnitza."""
+    """Stop the upload, before it writes anything, when too many of the first records fail in
+    a test run."""
 
 
 class ContactSettings(Section):

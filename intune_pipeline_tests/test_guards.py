@@ -45,7 +45,9 @@ def test_mass_updates_block_the_load_until_released(sandbox_env, instance):
     assert released["oomnitza_load"]["updated"] == planned
 
 
-def test_a_high_failure_rate_stops_the_upload_after_the_first_batches(sandbox_env, instance):
+def test_a_high_failure_rate_in_a_test_run_of_the_first_records_stops_the_load_unwritten(
+    sandbox_env, instance
+):
     # Oomnitza already holds records with the users' usernames, so creating them fails.
     graph_users = [u for u in sandbox_env.graph_users if u.get("mail")][:250]
     env = sandbox_env.env
@@ -62,14 +64,17 @@ def test_a_high_failure_rate_stops_the_upload_after_the_first_batches(sandbox_en
             )
             assert answer.status_code == 200, answer.text
     guards = {"failure_rate": {"share": 0.4, "sample": 100}}
+    held = sandbox_env.oomnitza_users()
     stopped = sync(instance, guards=guards, batch_size=50)
     assert not stopped.success
     [failure] = [e for e in stopped.all_events if e.is_step_failure]
     told = failure.step_failure_data.user_failure_data
     assert told.description.startswith("The failure_rate guard stopped the upload")
-    assert "failed 100 of the first 100 records" in told.description
+    assert "failed 100 of the first 100 records in a test run" in told.description
+    assert "Nothing was written" in told.description
     assert "approve: [failure_rate]" in told.description
     assert told.metadata["failed"].value == 100
+    assert sandbox_env.oomnitza_users() == held
     released = materializations(
         sync(instance, guards=guards, batch_size=50, approve=("failure_rate",))
     )

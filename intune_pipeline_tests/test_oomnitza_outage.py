@@ -19,16 +19,20 @@ from intune_pipeline_tests.runs import sync
 USERS, SEED = 400, 11  # the sandbox fixture's tenant
 
 
-def bulk_posts(sandbox) -> int:
-    return sum(1 for r in sandbox.requests if r["method"] == "POST" and r["path"] == "/api/v3/bulk")
+def upload_posts(sandbox) -> int:
+    """Batches posted to the sync's portion: those after its rehearsal (a test run) ended."""
+    requests = sandbox.requests
+    ends = [n for n, r in enumerate(requests) if r["path"].endswith("/finalize")]
+    later = requests[ends[0] :] if ends else []
+    return sum(1 for r in later if r["method"] == "POST" and r["path"] == "/api/v3/bulk")
 
 
 def outage_after(sandbox, posts: int) -> threading.Thread:
-    """Every Oomnitza request answered 503 once posts batches have gone in."""
+    """Every Oomnitza request answered 503 once posts batches have gone into the portion."""
 
     def watch():
         deadline = time.monotonic() + 120
-        while bulk_posts(sandbox) < posts and time.monotonic() < deadline:
+        while upload_posts(sandbox) < posts and time.monotonic() < deadline:
             time.sleep(0.01)
         sandbox.set_faults("oomnitza", error_rate=1.0, retry_after=0.05)
 

@@ -70,9 +70,9 @@ def test_records_made_a_chunk_at_a_time_are_those_made_at_once(monkeypatch):
     assert chunked[-1] == {"EMAIL": plan["email"].iat[-1], "PERMISSIONS_ID": 25, "POSITION": None}
 
 
-def test_the_role_probes_are_one_create_and_one_change_of_each_role():
+def test_a_rehearsal_holds_one_create_and_one_change_of_each_role():
     plan = large_plan(10, 10)
-    probes = list(PlanRecords(plan, {"intune_user_id": INTUNE_FIELD}, ["email"]).per_role())
+    probes = list(PlanRecords(plan, {"intune_user_id": INTUNE_FIELD}, ["email"]).rehearsal())
     assert [(record["EMAIL"], record["PERMISSIONS_ID"]) for record in probes] == [
         ("u0@x.com", 25),
         ("u1@x.com", 30),
@@ -81,6 +81,16 @@ def test_the_role_probes_are_one_create_and_one_change_of_each_role():
         ("u11@x.com", 35),
         ("u12@x.com", 25),
     ]
+
+
+def test_a_rehearsal_holds_the_first_records_and_a_probe_of_each_role_beyond_them():
+    plan = large_plan(10, 10)
+    records = PlanRecords(plan, {"intune_user_id": INTUNE_FIELD}, ["email"])
+    within = [record["EMAIL"] for record in records.rehearsal(4)]
+    assert within == [f"u{n}@x.com" for n in (0, 1, 2, 3, 10, 11, 12)]
+    across = [record["EMAIL"] for record in records.rehearsal(12)]
+    assert across == [f"u{n}@x.com" for n in range(12)] + ["u12@x.com"]
+    assert list(records.rehearsal(len(records))) == list(records)
 
 
 def test_a_batch_leaves_before_the_next_is_made():

@@ -13,13 +13,14 @@ RUNS = f"/api/v3/connector_run_logs/connectors/intune-pipeline {INTEGRATION}"
 
 
 def cancel_the_upload(sandbox, after_posts: int) -> threading.Thread:
-    """Once after_posts batches went in, cancels the sync's portion as an operator would: the
-    connector's run in progress that is not a test run (the role probe's is)."""
+    """Once after_posts more batches went into the sync's portion than when it was first seen,
+    cancels it as an operator would: the connector's run in progress that is not a test run
+    (the load's rehearsal is)."""
 
     def watch():
         env = sandbox.env
         headers = {"Authorization2": env["OOMNITZA_API_TOKEN"]}
-        deadline = time.monotonic() + 120
+        deadline, seen_at = time.monotonic() + 120, None
         with httpx.Client(verify=env["INTUNE_PIPELINE_CA_BUNDLE"], headers=headers) as http:
             while time.monotonic() < deadline:
                 requests = sandbox.requests
@@ -28,7 +29,9 @@ def cancel_the_upload(sandbox, after_posts: int) -> threading.Thread:
                 )
                 runs = http.get(env["OOMNITZA_URL"] + RUNS).raise_for_status().json()
                 live = [run for run in runs if not run["test_run"] and not run["end_time"]]
-                if live and posts >= after_posts:
+                if live and seen_at is None:
+                    seen_at = posts
+                if live and posts - seen_at >= after_posts:
                     portion = live[0]["portion_correlation_id"]
                     url = f"{env['OOMNITZA_URL']}/_sandbox/portions/{portion}/cancel"
                     http.post(url).raise_for_status()
@@ -43,7 +46,7 @@ def cancel_the_upload(sandbox, after_posts: int) -> threading.Thread:
 def test_a_cancelled_portion_stops_the_upload_and_the_next_run_finishes(sandbox_env, instance):
     sandbox = sandbox_env
     sandbox.set_faults("oomnitza", latency=0.05)  # 40 batches one at a time: about 4 s
-    watcher = cancel_the_upload(sandbox, after_posts=5)
+    watcher = cancel_the_upload(sandbox, after_posts=4)
     cancelled = sync(instance, full_read=True, batch_size=10, concurrency=1)
     watcher.join()
     load = materializations(cancelled)["oomnitza_load"]

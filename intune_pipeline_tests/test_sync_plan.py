@@ -59,7 +59,7 @@ def test_only_the_changes_are_sent_and_the_plan_shows_old_and_new(sandbox_env, i
         assert changes[user_id].startswith("position: ") and " → " in changes[user_id]
         assert repr(held[user_id]["position"]) in changes[user_id].split(" → ")[1]
     assert (load["sent"], load["updated"], load["failed"]) == (len(changed), len(changed), 0)
-    # One test-run probe, one portion: cancel checks, the batch and finalize.
+    # One rehearsal (a test run of the same records), then one portion of one batch.
     bulk = [r for r in oomnitza_writes(sandbox_env)[sent_before:] if r["path"] == "/api/v3/bulk"]
     assert len(bulk) == 2
     assert evaluations(result)["planned_changes_applied"].passed

@@ -19,7 +19,7 @@ def test_progress_lines_come_every_few_seconds_and_the_outcome_gives_the_total(s
     batches = -(-load["sent"] // 5)
     seconds = entries[-1].timestamp - entries[0].timestamp
     messages = [entry.user_message for entry in entries]
-    portion = f"records to Oomnitza portion {load['portion']}"  # not the role probe's
+    portion = f"records to Oomnitza portion {load['portion']}"  # not the rehearsal's
     progress = [message for message in messages if message.endswith(portion)]
     assert batches >= 60
     # The first batch's line, then one every PROGRESS_SECONDS at most.

@@ -1,11 +1,10 @@
-"""Sending a portion's batches, some at once, and the guard that stops a failing upload."""
+"""Sending a portion's batches, some at once, stopping once it is cancelled in Oomnitza."""
 
 import logging
 import threading
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from itertools import takewhile
 
 from intune_pipeline.errors import RemoteError
@@ -23,31 +22,6 @@ CANCEL_CHECK_SECONDS = 1.0
 # Between progress lines in the run's log: a line per batch was 93 stored events (0.27 s) at
 # 100,000 users and 930 at a million; the portion's outcome gives the final count.
 PROGRESS_SECONDS = 2.0
-
-
-@dataclass(frozen=True)
-class FailureGuard:
-    """Stop sending when more than share of the first sample records fail in Oomnitza.
-
-    As Entra provisioning quarantines a job at 40 % failures: a broken mapping or role should
-    cost a few failed records, not a whole tenant's.
-    """
-
-    share: float = 0.4
-    sample: int = 1000
-
-
-def failure_rate(run_log: dict, guard: FailureGuard) -> str | None:
-    """Why the guard trips on what Oomnitza has processed so far, or None."""
-    objects = run_log.get("objects") or {}
-    failed = int(objects.get("failed") or 0)
-    done = sum(int(objects.get(name) or 0) for name in OUTCOMES)
-    if done and failed / done > guard.share:
-        return (
-            f"The failure_rate guard stopped the upload: Oomnitza failed {failed} of the first "
-            f"{done} records ({failed / done:.0%}; the limit is {guard.share:.0%})."
-        )
-    return None
 
 
 class Every:

@@ -3,6 +3,7 @@
 import copy
 from collections.abc import Iterator
 
+import numpy as np
 import pandas as pd
 
 from intune_pipeline.oomnitza.fields import BULK_FIELD_IDS, bulk_records, plain
@@ -39,13 +40,19 @@ class PlanRecords:
         self.fields = fields
         bulk_records(self.creates.iloc[:0], custom_field_ids)  # its refusals come before any post
 
-    def per_role(self) -> "PlanRecords":
-        """The first create and the first change of each role: one probe is enough for each."""
-        probes = copy.copy(self)
+    def rehearsal(self, sample: int = 0) -> "PlanRecords":
+        """The records a test run sends ahead of the upload: the first sample records, and the
+        first create and first change of each role (one record is enough to probe a role)."""
+        part = copy.copy(self)
+        part.creates = self._first(self.creates, sample)
+        part.changing = self._first(self.changing, sample - len(self.creates))
+        return part
+
+    def _first(self, records: pd.DataFrame, count: int) -> pd.DataFrame:
+        keep = np.arange(len(records)) < count
         if "role" in self.fields:
-            probes.creates = self.creates.drop_duplicates("role")
-            probes.changing = self.changing.drop_duplicates("role")
-        return probes
+            keep |= ~records["role"].duplicated().to_numpy()
+        return records[keep]
 
     def __len__(self) -> int:
         return len(self.creates) + len(self.changing)

@@ -11,14 +11,13 @@ from intune_pipeline.defs.oomnitza.checks import (
     rejected_share,
     sync_keys_unique,
 )
-from intune_pipeline.defs.oomnitza.guards import release_advice
+from intune_pipeline.defs.oomnitza.guards import stop_on_rehearsal
 from intune_pipeline.defs.oomnitza.outcome import carried_forward, log_outcome, run_log_lines
 from intune_pipeline.defs.oomnitza.resources import IntegrationSettings, OomnitzaResource
 from intune_pipeline.errors import ConfigError
-from intune_pipeline.oomnitza import BULK_FIELD_IDS, unknown_roles, upload_portion
-from intune_pipeline.oomnitza.batches import FailureGuard
-from intune_pipeline.oomnitza.bulk import FailureRateTripped
+from intune_pipeline.oomnitza import BULK_FIELD_IDS, upload_portion
 from intune_pipeline.oomnitza.plan_records import PlanRecords
+from intune_pipeline.oomnitza.rehearsal import FailureGuard, rehearse
 from intune_pipeline.users.filter_rules import apply_rules
 from intune_pipeline.users.filter_specs import OOMNITZA, Rule
 from intune_pipeline.users.mapping import map_users
@@ -106,42 +105,18 @@ def oomnitza_assets(
         guard = None
         if "failure_rate" not in plan_meta.get("approved", ""):
             guard = FailureGuard(integration.failure_share, integration.failure_sample)
+        options = {
+            "sync_fields": sync_fields,
+            "connector_name": integration.connector_name,
+            "batch_size": integration.batch_size,
+            "concurrency": integration.concurrency,
+            "insert_only": integration.preference == "create_only",
+            "update_only": integration.preference == "update_only",
+        }
         with oomnitza.client() as client:
-            refused = unknown_roles(
-                client,
-                records.per_role(),
-                sync_fields=sync_fields,
-                connector_name=integration.connector_name,
-            )
-            if refused:
-                raise ConfigError(
-                    f"Oomnitza does not know the role {', '.join(map(str, refused))}, so nothing "
-                    "was written. Set role (or its rules) in the settings file to the ids of "
-                    "roles defined in Oomnitza."
-                )
-            try:
-                outcome = upload_portion(
-                    client,
-                    records,
-                    sync_fields=sync_fields,
-                    connector_name=integration.connector_name,
-                    batch_size=integration.batch_size,
-                    concurrency=integration.concurrency,
-                    insert_only=integration.preference == "create_only",
-                    update_only=integration.preference == "update_only",
-                    failure_guard=guard,
-                )
-            except FailureRateTripped as tripped:
-                log_outcome(context, tripped.outcome)
-                raise dg.Failure(
-                    description=f"{tripped} Read the failed records' messages here, fix the "
-                    "cause and run again; if the failures are expected, "
-                    + release_advice(name, "failure_rate"),
-                    metadata={
-                        **tripped.outcome.counts,
-                        "run_log": table(run_log_lines(tripped.outcome, ("failed",))),
-                    },
-                ) from tripped
+            rehearsal = rehearse(client, records.rehearsal(guard.sample if guard else 0), **options)
+            stop_on_rehearsal(context, name, rehearsal, guard)
+            outcome = upload_portion(client, records, **options)
         log_outcome(context, outcome)
         return dg.MaterializeResult(
             metadata={

@@ -1,15 +1,20 @@
-"""Guards on the sync plan: blocking checks that stop the load before it writes anything.
+"""Guards that stop the load before it writes anything.
 
-Each says which numbers tripped it and how to release it for one run (run config). They are
-checks of the plan evaluated in the plan's own step (check specs), from the plan's figures.
+Each says which numbers tripped it and how to release it for one run (run config). Two are
+checks of the plan evaluated in the plan's own step (check specs), from the plan's figures; the
+failure-rate guard judges the load's rehearsal, a test run of its first records.
 """
 
 from enum import Enum
 
 import dagster as dg
 
+from intune_pipeline.defs.metadata import table
 from intune_pipeline.defs.oomnitza.ledger import last_full_read
+from intune_pipeline.defs.oomnitza.outcome import log_outcome, run_log_lines
 from intune_pipeline.defs.oomnitza.resources import IntegrationSettings
+from intune_pipeline.errors import ConfigError
+from intune_pipeline.oomnitza.rehearsal import FailureGuard, Rehearsal
 
 
 class Guard(Enum):
@@ -124,3 +129,28 @@ def mass_change(plan: dict, integration: IntegrationSettings) -> tuple:
             f"({'over' if over else 'within'} the limit of {count} and {share:.0%})"
         )
     return tripped, "; ".join(parts) + ".", numbers
+
+
+def stop_on_rehearsal(
+    context: dg.AssetExecutionContext, name: str, rehearsal: Rehearsal, guard: FailureGuard | None
+) -> None:
+    """Stop the load, before it writes anything, if its rehearsal refused a role or failed too
+    many records (unless the failure-rate guard is released: guard None)."""
+    if rehearsal.refused_roles:
+        raise ConfigError(
+            f"Oomnitza does not know the role {', '.join(map(str, rehearsal.refused_roles))}, so "
+            "nothing was written. Set role (or its rules) in the settings file to the ids of "
+            "roles defined in Oomnitza."
+        )
+    tripped = guard and rehearsal.failure_rate(guard)
+    if tripped:
+        log_outcome(context, rehearsal.outcome)
+        raise dg.Failure(
+            description=f"{tripped} Nothing was written. Read the failed records' messages here, "
+            "fix the cause and run again; if the failures are expected, "
+            + release_advice(name, Guard.failure_rate.value),
+            metadata={
+                **rehearsal.outcome.counts,
+                "run_log": table(run_log_lines(rehearsal.outcome, ("failed",))),
+            },
+        )
