@@ -1,6 +1,7 @@
 """A large /users listing is read in concurrent segments: every user arrives exactly once."""
 
 import logging
+import threading
 
 import pytest
 
@@ -147,3 +148,26 @@ def test_a_listing_graph_will_not_count_is_read_as_one(caplog):
     users = listed_users(graph, ["id"], None, Segmenting(slow_page=0.0))
     assert users == graph.listed and graph.listings == [None]  # no segment was listed
     assert "Graph did not count the users" in caplog.text
+
+
+class CountingGraph(UncountedGraph):
+    """A long listing whose first page is answered only once the count has been asked: both
+    in flight at once."""
+
+    def __init__(self, users: int):
+        super().__init__(users)
+        self.counted = threading.Event()
+
+    def users(self, select, user_filter, page_size):
+        assert self.counted.wait(5), "the count was not asked beside the first page"
+        yield from super().users(select, user_filter, page_size)
+
+    def user_count(self, user_filter):
+        self.counted.set()
+        return len(self.listed)
+
+
+def test_graph_seen_slow_is_asked_for_its_count_beside_the_first_page():
+    graph = CountingGraph(MAX_PAGE_SIZE * 3)  # too short for segments: read as one listing
+    users = listed_users(graph, ["id"], None, Segmenting(), graph_slow=True)
+    assert users == graph.listed and graph.listings == [None]

@@ -61,20 +61,28 @@ def listed_users(
     select: Sequence[str],
     user_filter: UserFilter | None,
     segmenting: Segmenting,
+    graph_slow: bool = False,
 ) -> list[dict]:
     """Every user of the /users listing (with user_filter): in one listing or in segments.
 
-    The listing's first page is read first. If it was full and slow enough for segments to pay,
+    The listing's first page is read first. If it was full and Graph slow enough for segments
+    to pay (that page, or graph_slow: a request just before it, took segmenting.slow_page),
     Graph counts the listing's users, and if more than SEQUENTIAL_USERS are left, those of the
     first page are kept and the segments give everyone else; else the listing goes on. The
-    count comes from an eventually consistent index: it only chooses how to read.
+    count comes from an eventually consistent index: it only chooses how to read. Graph already
+    seen slow is asked for it beside the first page, not after it.
     """
-    started = time.monotonic()
-    pages = client.users(select, user_filter, MAX_PAGE_SIZE)
-    first = next(pages, [])
-    slow = time.monotonic() - started >= segmenting.slow_page
-    full = len(first) == MAX_PAGE_SIZE  # a shorter page is the listing's last one
-    if not (slow and full and many_left(client, user_filter, len(first))):
+    with ThreadPoolExecutor(1, thread_name_prefix="graph-count") as pool:
+        early = pool.submit(listing_count, client, user_filter) if graph_slow else None
+        started = time.monotonic()
+        pages = client.users(select, user_filter, MAX_PAGE_SIZE)
+        first = next(pages, [])
+        slow = graph_slow or time.monotonic() - started >= segmenting.slow_page
+        full = len(first) == MAX_PAGE_SIZE  # a shorter page is the listing's last one
+        total = None
+        if slow and full:
+            total = early.result() if early else listing_count(client, user_filter)
+    if total is None or total - len(first) <= SEQUENTIAL_USERS:
         return first + [user for page in pages for user in page]
     pages.close()
     seen = {user.get("id") for user in first if isinstance(user, dict)}
@@ -88,11 +96,10 @@ def listed_users(
     return first + [user for users in segments for user in users]
 
 
-def many_left(client: GraphClient, user_filter: UserFilter | None, read: int) -> bool:
-    """Whether Graph counts more than SEQUENTIAL_USERS users in the listing past the read ones."""
+def listing_count(client: GraphClient, user_filter: UserFilter | None) -> int | None:
+    """How many users Graph counts in the listing; None if it will not count them."""
     try:
-        total = client.user_count(user_filter)
+        return client.user_count(user_filter)
     except RemoteError as error:
         log.info("Graph did not count the users (%s); the listing is read as it is", error)
-        return False
-    return total is not None and total - read > SEQUENTIAL_USERS
+        return None
