@@ -21,6 +21,14 @@ def held_records(sandbox: Sandbox) -> list[dict]:
     return sorted(records, key=lambda r: (str(r.get(INTUNE_USER_ID_FIELD)), str(r.get("email"))))
 
 
+def upload_posts(sandbox: Sandbox) -> int:
+    """Batches posted to a sync's portion: those after its rehearsal (a test run) ended."""
+    requests = sandbox.requests
+    ends = [n for n, r in enumerate(requests) if r["path"].endswith("/finalize")]
+    later = requests[ends[0] :] if ends else []
+    return sum(1 for r in later if r["method"] == "POST" and r["path"] == "/api/v3/bulk")
+
+
 @contextmanager
 def sandbox_environment(sandbox: Sandbox):
     """The sandbox's settings in os.environ for as long as the block lasts."""

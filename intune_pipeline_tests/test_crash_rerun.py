@@ -14,6 +14,7 @@ import dagster as dg
 import yaml
 
 from intune_pipeline.sandbox.oomnitza_fields import INTUNE_USER_ID_FIELD
+from intune_pipeline_tests.fault_runs import upload_posts
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -38,16 +39,12 @@ def headless_sync(project: Path, env: dict) -> subprocess.Popen:
     )
 
 
-def bulk_posts(sandbox) -> int:
-    return sum(1 for r in sandbox.requests if r["method"] == "POST" and r["path"] == "/api/v3/bulk")
-
-
 def test_a_killed_run_is_recorded_as_such_and_the_next_converges(sandbox_env, tmp_path):
     project = project_copy(tmp_path)
     sandbox_env.set_faults("oomnitza", latency=0.05)
     first = headless_sync(project, sandbox_env.env)
     deadline = time.monotonic() + 120
-    while bulk_posts(sandbox_env) < 8 and time.monotonic() < deadline:
+    while upload_posts(sandbox_env) < 8 and time.monotonic() < deadline:
         assert first.poll() is None, first.communicate()[0]
         time.sleep(0.05)
     first.send_signal(signal.SIGKILL)

@@ -13,18 +13,10 @@ import time
 import dagster as dg
 
 from intune_pipeline.defs.alerts.failures import failure_alert
-from intune_pipeline_tests.fault_runs import held_records, synced_state
+from intune_pipeline_tests.fault_runs import held_records, synced_state, upload_posts
 from intune_pipeline_tests.runs import sync
 
 USERS, SEED = 400, 11  # the sandbox fixture's tenant
-
-
-def upload_posts(sandbox) -> int:
-    """Batches posted to the sync's portion: those after its rehearsal (a test run) ended."""
-    requests = sandbox.requests
-    ends = [n for n, r in enumerate(requests) if r["path"].endswith("/finalize")]
-    later = requests[ends[0] :] if ends else []
-    return sum(1 for r in later if r["method"] == "POST" and r["path"] == "/api/v3/bulk")
 
 
 def outage_after(sandbox, posts: int) -> threading.Thread:
