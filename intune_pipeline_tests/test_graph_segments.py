@@ -2,6 +2,7 @@
 
 import logging
 import threading
+import time
 
 import pytest
 
@@ -61,9 +62,9 @@ def test_every_user_arrives_exactly_once(sandbox, scope, user_filter):
     if scope == "intune":
         wanted &= {d["userId"] for d in sandbox.managed_devices() if d.get("userId")}
     assert len(ids) == len(set(ids)) and set(ids) == wanted and wanted
-    # Past the first page, the read was segmented if enough users were left to pay for it.
+    # The read was segmented if Graph counted enough users to pay for it.
     segmented = len(segment_requests(sandbox)) > before
-    assert segmented == (listed - min(listed, MAX_PAGE_SIZE) > SEQUENTIAL_USERS)
+    assert segmented == (listed > SEQUENTIAL_USERS)
 
 
 def test_segments_partition_any_principal_name():
@@ -145,29 +146,33 @@ class UncountedGraph:
 def test_a_listing_graph_will_not_count_is_read_as_one(caplog):
     caplog.set_level(logging.INFO, logger="intune_pipeline")
     graph = UncountedGraph(MAX_PAGE_SIZE * 8)
-    users = listed_users(graph, ["id"], None, Segmenting(slow_page=0.0))
-    assert users == graph.listed and graph.listings == [None]  # no segment was listed
+    link, users = listed_users(graph, ["id"], None, Segmenting(slow_page=0.0), lambda: "link")
+    assert link == "link" and users == graph.listed
+    assert graph.listings == [None]  # no segment was listed
     assert "Graph did not count the users" in caplog.text
 
 
 class CountingGraph(UncountedGraph):
-    """A long listing whose first page is answered only once the count has been asked: both
-    in flight at once."""
+    """A listing Graph counts; the count is answered once the request before the listing is in
+    flight."""
 
     def __init__(self, users: int):
         super().__init__(users)
-        self.counted = threading.Event()
-
-    def users(self, select, user_filter, page_size):
-        assert self.counted.wait(5), "the count was not asked beside the first page"
-        yield from super().users(select, user_filter, page_size)
+        self.asked = threading.Event()
 
     def user_count(self, user_filter):
-        self.counted.set()
+        assert self.asked.wait(5), "the request before the listing was not in flight"
         return len(self.listed)
 
 
-def test_graph_seen_slow_is_asked_for_its_count_beside_the_first_page():
+def test_graph_counts_the_listing_while_the_delta_link_is_read():
     graph = CountingGraph(MAX_PAGE_SIZE * 3)  # too short for segments: read as one listing
-    users = listed_users(graph, ["id"], None, Segmenting(), graph_slow=True)
-    assert users == graph.listed and graph.listings == [None]
+
+    def delta_link():
+        graph.asked.set()
+        time.sleep(0.1)  # slow enough for segments, were there users enough
+        assert graph.listings == [], "a user was read before the delta link"
+        return "link"
+
+    link, users = listed_users(graph, ["id"], None, Segmenting(), delta_link)
+    assert link == "link" and users == graph.listed and graph.listings == [None]

@@ -1,5 +1,6 @@
 """Access tokens for Graph through msal's client-credentials flow."""
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,6 +139,8 @@ class TokenProvider:
         self._scope = scope
         self._http = http
         self._app: msal.ConfidentialClientApplication | None = None
+        # Requests made side by side (the delta link and the count, segments) share one sign-in.
+        self._lock = threading.Lock()
 
     def _application(self) -> msal.ConfidentialClientApplication:
         if self._app is None:
@@ -178,11 +181,12 @@ class TokenProvider:
         )
 
     def token(self) -> str:
-        app = self._application()
-        try:
-            result = app.acquire_token_for_client([self._scope])
-        except httpx.TransportError as error:
-            raise RemoteError(f"Could not reach the Entra token endpoint: {error}") from error
+        with self._lock:
+            app = self._application()
+            try:
+                result = app.acquire_token_for_client([self._scope])
+            except httpx.TransportError as error:
+                raise RemoteError(f"Could not reach the Entra token endpoint: {error}") from error
         if "access_token" in result:
             return result["access_token"]
         code = result.get("error", "unknown_error")
@@ -196,5 +200,6 @@ class TokenProvider:
 
     def forget(self) -> None:
         """Drop cached tokens, so the next call asks Entra for a fresh one."""
-        if self._app is not None:
-            self._app.remove_tokens_for_client()
+        with self._lock:
+            if self._app is not None:
+                self._app.remove_tokens_for_client()

@@ -1,6 +1,5 @@
 """Which users to read, and how: a full read, or only what changed since a delta link."""
 
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -88,14 +87,16 @@ def read_all(
 ) -> UserRead:
     # The link comes first, so a change made while the users are read is seen again next time
     # rather than missed; applying it twice is harmless.
-    started = time.monotonic()
-    link = client.latest_delta_link(select)
     if scope.kind == "group":
+        link = client.latest_delta_link(select)
         pages = client.group_members(scope.group_id, select, user_filter)
     elif segmenting:
-        slow = time.monotonic() - started >= segmenting.slow_page
-        pages = [listed_users(client, select, user_filter, segmenting, graph_slow=slow)]
+        link, listed = listed_users(
+            client, select, user_filter, segmenting, lambda: client.latest_delta_link(select)
+        )
+        pages = [listed]
     else:
+        link = client.latest_delta_link(select)
         pages = client.users(select, user_filter)
     users = unique([user for page in pages for user in page])
     if scope.kind == "intune":

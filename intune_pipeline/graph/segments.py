@@ -15,27 +15,29 @@ segments are not used where a full read suspends the users it misses (deactivati
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 from intune_pipeline.errors import RemoteError
 from intune_pipeline.graph.client import MAX_PAGE_SIZE, GraphClient
 from intune_pipeline.graph.odata_filter import UserFilter, parse_filter
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 INITIALS = "abcdefghijklmnopqrstuvwxyz0123456789'.-_!#^~"
 # Listings paged at once: overlaps round trips, well inside Graph's per-app request limits.
 SEGMENT_CONCURRENCY = 8
-# What makes segments pay: pages slower than this (real Graph takes several times as long).
+# What makes segments pay: requests slower than this (real Graph takes several times as long).
 SLOW_PAGE_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
 class Segmenting:
-    """Past the first page, read the rest in segments if that page took at least slow_page
-    seconds (0: always) and the rest is long enough to pay for the segments."""
+    """Read the listing in segments if the request before it took at least slow_page seconds
+    (0: always) and the listing is long enough to pay for the segments."""
 
     slow_page: float = SLOW_PAGE_SECONDS
 
@@ -50,8 +52,8 @@ def segment_filters(user_filter: UserFilter | None) -> list[UserFilter]:
     return [parse_filter(within + part) for part in parts]
 
 
-# The segments take at least this many rounds of pages, one listing per segment: a rest of the
-# listing no longer than that many pages is read sooner as it is (a tenant of 6,000 users).
+# The segments take at least this many rounds of pages, one listing per segment: a listing no
+# longer than that many pages is read as soon as it is (a tenant of 6,000 users).
 SEGMENT_ROUNDS = -(-(len(INITIALS) + 1) // SEGMENT_CONCURRENCY)
 SEQUENTIAL_USERS = SEGMENT_ROUNDS * MAX_PAGE_SIZE
 
@@ -61,39 +63,32 @@ def listed_users(
     select: Sequence[str],
     user_filter: UserFilter | None,
     segmenting: Segmenting,
-    graph_slow: bool = False,
-) -> list[dict]:
-    """Every user of the /users listing (with user_filter): in one listing or in segments.
+    read_first: Callable[[], T],
+) -> tuple[T, list[dict]]:
+    """read_first() (what must be read before any user: the delta link), then every user of the
+    /users listing (with user_filter), in one listing or in segments.
 
-    The listing's first page is read first. If it was full and Graph slow enough for segments
-    to pay (that page, or graph_slow: a request just before it, took segmenting.slow_page),
-    Graph counts the listing's users, and if more than SEQUENTIAL_USERS are left, those of the
-    first page are kept and the segments give everyone else; else the listing goes on. The
-    count comes from an eventually consistent index: it only chooses how to read. Graph already
-    seen slow is asked for it beside the first page, not after it.
+    Graph counts the listing's users while read_first() is in flight. If that took
+    segmenting.slow_page (Graph is slow enough for segments to pay) and more than
+    SEQUENTIAL_USERS are counted, the segments give every user; else the listing is read as
+    one. The count comes from an eventually consistent index: it only chooses how to read.
     """
     with ThreadPoolExecutor(1, thread_name_prefix="graph-count") as pool:
-        early = pool.submit(listing_count, client, user_filter) if graph_slow else None
+        counted = pool.submit(listing_count, client, user_filter)
         started = time.monotonic()
-        pages = client.users(select, user_filter, MAX_PAGE_SIZE)
-        first = next(pages, [])
-        slow = graph_slow or time.monotonic() - started >= segmenting.slow_page
-        full = len(first) == MAX_PAGE_SIZE  # a shorter page is the listing's last one
-        total = None
-        if slow and full:
-            total = early.result() if early else listing_count(client, user_filter)
-    if total is None or total - len(first) <= SEQUENTIAL_USERS:
-        return first + [user for page in pages for user in page]
-    pages.close()
-    seen = {user.get("id") for user in first if isinstance(user, dict)}
+        first = read_first()
+        slow = time.monotonic() - started >= segmenting.slow_page
+        total = counted.result()
+    if not slow or total is None or total <= SEQUENTIAL_USERS:
+        listing = client.users(select, user_filter, MAX_PAGE_SIZE)
+        return first, [user for page in listing for user in page]
 
     def segment(part: UserFilter) -> list[dict]:
-        users = [user for page in client.users(select, part, MAX_PAGE_SIZE) for user in page]
-        return [u for u in users if not isinstance(u, dict) or u.get("id") not in seen]
+        return [user for page in client.users(select, part, MAX_PAGE_SIZE) for user in page]
 
     with ThreadPoolExecutor(SEGMENT_CONCURRENCY, thread_name_prefix="graph-segment") as pool:
         segments = list(pool.map(segment, segment_filters(user_filter)))
-    return first + [user for users in segments for user in users]
+    return first, [user for users in segments for user in users]
 
 
 def listing_count(client: GraphClient, user_filter: UserFilter | None) -> int | None:
