@@ -11,11 +11,13 @@ from intune_pipeline.sandbox.graph_query import envelope, listing, next_link, wi
 from intune_pipeline.sandbox.graphschema import DEFAULT_SELECT
 
 
-def count_of(slots: list, keep) -> int:
-    """How many objects (holes aside) keep accepts: Graph's @odata.count."""
+def count_of(directory, keep) -> int:
+    """How many users keep accepts (all without one): Graph's @odata.count."""
     if keep is None:
-        return sum(1 for item in slots if item is not None)
-    return sum(1 for item in slots if item is not None and keep(item))
+        # The live users' index: a loop over a million slots held the event loop 0.15 s, and
+        # with it every request answered beside the count.
+        return len(directory.index)
+    return sum(1 for item in directory.slots if item is not None and keep(item))
 
 
 def context_url(graph: GraphContext, path: str, select) -> str:
@@ -43,7 +45,7 @@ def users_routes(graph: GraphContext) -> list[Route]:
         )
         count = None
         if asked.count and "$skiptoken" not in request.query_params:
-            count = count_of(directory.slots, asked.keep)  # on the first page only
+            count = count_of(directory, asked.keep)  # on the first page only
         link = None
         if stop < len(directory.slots):
             link = next_link(f"{graph.url}/v1.0/users", request, pages.issue(stop))
