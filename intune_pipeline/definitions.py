@@ -6,7 +6,11 @@ import os
 import dagster as dg
 
 from intune_pipeline.defs.alerts.sensors import alert_defs
-from intune_pipeline.defs.frames import RunMemoryIOManagerFactory
+from intune_pipeline.defs.frames import (
+    OOMNITZA_USERS_IO_MANAGER,
+    OomnitzaUsersIOManagerFactory,
+    RunMemoryIOManagerFactory,
+)
 from intune_pipeline.defs.integration import integration_defs
 from intune_pipeline.settings import Settings, load_settings, settings_path
 
@@ -22,7 +26,12 @@ def build_defs(settings: Settings | None = None) -> dg.Definitions:
     return dg.Definitions.merge(
         *(integration_defs(i, settings.alerts) for i in settings.integrations),
         alert_defs(settings),
-        dg.Definitions(resources={"io_manager": RunMemoryIOManagerFactory()}),
+        dg.Definitions(
+            resources={
+                "io_manager": RunMemoryIOManagerFactory(),
+                OOMNITZA_USERS_IO_MANAGER: OomnitzaUsersIOManagerFactory(),
+            }
+        ),
     )
 
 

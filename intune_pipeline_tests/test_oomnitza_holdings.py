@@ -13,10 +13,10 @@ from intune_pipeline.oomnitza.holdings import (
     AS_OF,
     columns_of,
     current_users,
-    load_snapshot,
     read_users,
     updated,
 )
+from intune_pipeline.oomnitza.snapshots import load_snapshot
 from intune_pipeline.sandbox.oomnitza_fields import INTUNE_USER_ID_FIELD
 from intune_pipeline.summary import materializations
 from intune_pipeline_tests.runs import INTEGRATION, evaluations, sync

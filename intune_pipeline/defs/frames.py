@@ -5,15 +5,20 @@ step that reads it; at 100,000 users that was about 1.4 s of writing and 1.4 s o
 Here each output is still written (so re-execution from a failure, and a UI run materializing one
 asset, load the upstream ones from disk), but a later step of the same run gets the object
 itself. Files land under the instance's storage directory, owner-only by the code location's
-umask (definitions.py), as with the filesystem IO manager they replace.
+umask (definitions.py), as with the filesystem IO manager they replace. Oomnitza's users are
+written as a full read once and the records changed since (oomnitza/snapshots.py).
 """
 
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster._core.storage.fs_io_manager import PickledObjectFilesystemIOManager
 
 from intune_pipeline import pickles
+from intune_pipeline.oomnitza import snapshots
+
+OOMNITZA_USERS_IO_MANAGER = "oomnitza_users_io_manager"
 
 
 class RunMemoryIOManager(PickledObjectFilesystemIOManager):
@@ -24,9 +29,12 @@ class RunMemoryIOManager(PickledObjectFilesystemIOManager):
         self.held: dict[tuple[str, str], Any] = {}
 
     def dump_to_path(self, context: dg.OutputContext, obj: Any, path) -> None:
+        self.write(obj, Path(path))
+        self.held[(context.run_id, str(path))] = obj
+
+    def write(self, obj: Any, path: Path) -> None:
         with path.open("wb") as file:
             pickles.dump(obj, file)
-        self.held[(context.run_id, str(path))] = obj
 
     def load_from_path(self, context: dg.InputContext, path) -> Any:
         # An input produced by an earlier run (a re-execution) is not held: read from disk.
@@ -36,8 +44,22 @@ class RunMemoryIOManager(PickledObjectFilesystemIOManager):
         return pickles.read(path)
 
 
+class OomnitzaUsersIOManager(RunMemoryIOManager):
+    """Writes a read of Oomnitza's users as its base and the records changed since."""
+
+    def write(self, obj: Any, path: Path) -> None:
+        snapshots.write(obj, path)
+
+
 class RunMemoryIOManagerFactory(dg.ConfigurableIOManagerFactory):
     """The run-memory IO manager, under the instance's storage directory."""
 
     def create_io_manager(self, context: dg.InitResourceContext) -> RunMemoryIOManager:
         return RunMemoryIOManager(base_dir=context.instance.storage_directory())
+
+
+class OomnitzaUsersIOManagerFactory(dg.ConfigurableIOManagerFactory):
+    """The IO manager of each integration's oomnitza_users_current."""
+
+    def create_io_manager(self, context: dg.InitResourceContext) -> OomnitzaUsersIOManager:
+        return OomnitzaUsersIOManager(base_dir=context.instance.storage_directory())

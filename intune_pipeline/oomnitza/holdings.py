@@ -11,12 +11,11 @@ read as well.
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-from intune_pipeline import pickles
 from intune_pipeline.collector import collector_paused
 from intune_pipeline.errors import RemoteError
 from intune_pipeline.kinds import all_of
@@ -27,16 +26,34 @@ from intune_pipeline.oomnitza.client import OomnitzaClient
 RECORD_FIELDS = ["user_id", "uid", "change_date", "role", "suspended"]
 AS_OF = "oomnitza_as_of"  # frame.attrs: Oomnitza's clock when the read began (Unix seconds)
 SOURCE = "oomnitza_source"  # frame.attrs: the instance and the fields the frame was read with
+# frame.attrs: the full read on disk the frame was brought up to date from (oomnitza/snapshots.py)
+BASE = "oomnitza_base"
 
 
 @dataclass(frozen=True)
 class Holdings:
-    """Oomnitza's users, how they were read ("full" or "changes"), and how many records were."""
+    """Oomnitza's users as read: in full ("full"), or as an earlier read and the records changed
+    since ("changes"), whose whole frame is made only when asked for (a read-back needs only the
+    changes); how many records were read, and why in full when an earlier read was given."""
 
-    users: pd.DataFrame
     how: str
-    records_read: int
+    records: pd.DataFrame  # every user (full), or the records changed since earlier (changes)
+    attrs: dict  # the users' frame.attrs: AS_OF, SOURCE, and BASE when earlier had one
+    earlier: pd.DataFrame | None = None
     why_full: str = ""
+
+    @property
+    def records_read(self) -> int:
+        return len(self.records)
+
+    @cached_property
+    def users(self) -> pd.DataFrame:
+        """Every user, the Intune id field named intune_user_id, attrs as above."""
+        if self.earlier is None:
+            return self.records
+        users = updated(self.earlier, self.records)
+        users.attrs = dict(self.attrs)
+        return users
 
 
 def columns_of(fields: list[str], intune_field: str) -> list[str]:
@@ -82,7 +99,8 @@ def current_users(
             return brought
         why = brought
     users, clock = read_users(client, columns, intune_field)
-    return Holdings(stamped(users, clock, source), "full", len(users), why)
+    users = stamped(users, clock, source)
+    return Holdings("full", users, users.attrs, why_full=why)
 
 
 def brought_up_to_date(
@@ -107,10 +125,10 @@ def brought_up_to_date(
         total = counting.result()
     if clock is None:
         return "Oomnitza's answers carry no Date header to date a read by"
-    users = updated(earlier, changed)
-    if len(users) != total:
-        return f"Oomnitza holds {total} users, the earlier read and its changes {len(users)}"
-    return Holdings(stamped(users, clock, source), "changes", len(changed))
+    held = count_after(earlier, changed)
+    if held != total:
+        return f"Oomnitza holds {total} users, the earlier read and its changes {held}"
+    return Holdings("changes", changed, dated(clock, source, earlier.attrs.get(BASE)), earlier)
 
 
 def unusable(earlier: pd.DataFrame | None, source: dict) -> str:
@@ -154,6 +172,14 @@ def updated(earlier: pd.DataFrame, changed: pd.DataFrame) -> pd.DataFrame:
     return users.sort_values("uid", kind="stable", ignore_index=True)
 
 
+def count_after(earlier: pd.DataFrame, changed: pd.DataFrame) -> int:
+    """How many users updated(earlier, changed) holds, without making it."""
+    at = located(earlier, changed)
+    if at is None:
+        return int((~earlier["user_id"].isin(changed["user_id"])).sum()) + len(changed)
+    return len(earlier) + int((at < 0).sum())
+
+
 def located(earlier: pd.DataFrame, changed: pd.DataFrame) -> np.ndarray | None:
     """Each changed record's row in earlier (-1 for a new record); None when earlier lists a
     record twice.
@@ -192,16 +218,13 @@ def rewritten(earlier: pd.DataFrame, rows, changed: pd.DataFrame) -> pd.DataFram
     return users
 
 
-def stamped(users: pd.DataFrame, clock: int | None, source: dict) -> pd.DataFrame:
-    users.attrs[AS_OF] = clock
-    users.attrs[SOURCE] = source
+def dated(clock: int | None, source: dict, base: dict | None = None) -> dict:
+    """A read's frame.attrs: when it began, of what, and the base it was brought up from."""
+    return {AS_OF: clock, SOURCE: source, **({BASE: base} if base else {})}
+
+
+def stamped(
+    users: pd.DataFrame, clock: int | None, source: dict, base: dict | None = None
+) -> pd.DataFrame:
+    users.attrs = dated(clock, source, base)
     return users
-
-
-def load_snapshot(path: Path) -> pd.DataFrame | None:
-    """The users a sync kept after its load, if any."""
-    return pickles.read(path) if path.exists() else None
-
-
-def save_snapshot(users: pd.DataFrame, path: Path) -> None:
-    pickles.write(users, path)

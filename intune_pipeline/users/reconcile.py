@@ -60,6 +60,14 @@ def touched(held: pd.DataFrame, plan: pd.DataFrame, since: int | None) -> pd.Dat
     return rows_where(held, aimed | (pd.to_numeric(held["change_date"], errors="coerce") >= since))
 
 
+def touched_since(earlier: pd.DataFrame, changed: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
+    """touched, from the read before the load and the records changed since: those the plan
+    aimed at that did not change, and the changed ones; the whole frame is never made."""
+    aimed = earlier[earlier["user_id"].isin(plan["oomnitza_user_id"].dropna()).to_numpy()]
+    aimed = aimed[~aimed["user_id"].isin(changed["user_id"]).to_numpy()]
+    return pd.concat([aimed, changed[earlier.columns]], ignore_index=True)
+
+
 def rows_where(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
     """frame's rows where mask holds; frame itself where it holds for all, as after a full sync,
     whose every record is touched and found: selecting copied 93,000 of them twice, 0.15 s."""

@@ -7,15 +7,12 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from intune_pipeline.defs.frames import OOMNITZA_USERS_IO_MANAGER
 from intune_pipeline.defs.metadata import PREVIEW_ROWS, preview
 from intune_pipeline.defs.oomnitza.resources import IntegrationSettings, OomnitzaResource
-from intune_pipeline.oomnitza.holdings import (
-    Holdings,
-    columns_of,
-    current_users,
-    load_snapshot,
-    save_snapshot,
-)
+from intune_pipeline.oomnitza import snapshots
+from intune_pipeline.oomnitza.holdings import Holdings, columns_of, current_users
+from intune_pipeline.oomnitza.snapshots import load_snapshot
 
 
 class HoldingsConfig(dg.Config):
@@ -57,6 +54,7 @@ def holdings_asset(name: str, fields: Sequence[str]) -> dg.AssetsDefinition:
         group_name=name,
         pool=name,
         kinds={"api", "pandas"},
+        io_manager_key=OOMNITZA_USERS_IO_MANAGER,
         required_resource_keys={f"{name}_oomnitza", f"{name}_integration"},
     )
     def oomnitza_users_current(
@@ -91,5 +89,5 @@ def holdings_after_load(
     """Oomnitza's users after the load: the read before it, with what changed since, kept for
     the next run."""
     holdings = read_holdings(context, name, fields, before)
-    save_snapshot(holdings.users, snapshot_path(context.instance, name))
+    snapshots.keep(holdings, snapshot_path(context.instance, name))
     return holdings

@@ -9,7 +9,7 @@ from intune_pipeline.defs.metadata import table
 from intune_pipeline.defs.oomnitza.holdings import holdings_after_load, holdings_metadata
 from intune_pipeline.defs.oomnitza.resources import IntegrationSettings
 from intune_pipeline.oomnitza.holdings import AS_OF
-from intune_pipeline.users.reconcile import differences, touched
+from intune_pipeline.users.reconcile import differences, touched, touched_since
 
 
 def reconciliation_check(name: str, fields: Sequence[str]) -> dg.AssetChecksDefinition:
@@ -33,9 +33,11 @@ def reconciliation_check(name: str, fields: Sequence[str]) -> dg.AssetChecksDefi
         integration: IntegrationSettings = getattr(context.resources, settings_key)
         checked = int(plan["action"].isin(["create", "update", "deactivate"]).sum())
         holdings = holdings_after_load(context, name, fields, before)
-        found = differences(
-            plan, touched(holdings.users, plan, before.attrs.get(AS_OF)), integration.sync_keys
-        )
+        if holdings.how == "changes":
+            records = touched_since(before, holdings.records, plan)
+        else:
+            records = touched(holdings.users, plan, before.attrs.get(AS_OF))
+        found = differences(plan, records, integration.sync_keys)
         users = found["user"].nunique()
         return dg.AssetCheckResult(
             passed=found.empty,
