@@ -16,6 +16,7 @@ import os
 import uuid
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from intune_pipeline import pickles
@@ -29,9 +30,9 @@ NEW_BASE_SHARE = 0.25
 def write(users: pd.DataFrame, path: Path) -> None:
     """users to path: as their base and the records changed since, when that is the smaller;
     else in full, as a new base (recorded in users' attrs, so frames made from it use it)."""
-    changes = changed_since_base(users)
-    if changes is not None and len(changes) <= NEW_BASE_SHARE * len(users):
-        write_changes(users.attrs, changes, path)
+    changed = changed_since_base(users)
+    if changed is not None and changed.sum() <= NEW_BASE_SHARE * len(users):
+        write_changes(users.attrs, users[changed], path)
     else:
         write_base(users, path)
 
@@ -40,16 +41,18 @@ def keep(holdings: Holdings, path: Path) -> None:
     """holdings to path as write writes their users; when they were brought up to date from a
     read with a base, without making their whole frame: that read's changes since the base, and
     the records read since it."""
-    if holdings.how == "changes":
-        since = changed_since_base(holdings.earlier)
-        if since is not None:
-            records = holdings.records[since.columns]
+    earlier, records = holdings.earlier, holdings.records
+    # A full sync's read-back is mostly changes: the users in full it will be, without more ado.
+    if holdings.how == "changes" and len(records) <= NEW_BASE_SHARE * len(earlier):
+        changed = changed_since_base(earlier)
+        if changed is not None:
+            since, records = earlier[changed], records[earlier.columns]
             since = since[~since["user_id"].isin(records["user_id"]).to_numpy()]
             # Not stacked on an empty read, whose columns are all objects (suspended would be);
             # in uid order, so the records new to the base are appended in order, unsorted.
             parts = [part for part in (since, records) if len(part)] or [since]
             changes = pd.concat(parts, ignore_index=True).sort_values("uid")
-            if len(changes) <= NEW_BASE_SHARE * len(holdings.earlier):
+            if len(changes) <= NEW_BASE_SHARE * len(earlier):
                 write_changes(holdings.attrs, changes, path)
                 return
     write(holdings.users, path)
@@ -74,8 +77,8 @@ def write_changes(attrs: dict, changes: pd.DataFrame, path: Path) -> None:
             other.unlink(missing_ok=True)
 
 
-def changed_since_base(users: pd.DataFrame) -> pd.DataFrame | None:
-    """The records of users changed since its base's read began; None when users has no base
+def changed_since_base(users: pd.DataFrame) -> np.ndarray | None:
+    """Which records of users changed since its base's read began; None when users has no base
     on disk, or a change_date that is not Unix seconds (the changes could not be told)."""
     base = users.attrs.get(BASE)
     if not base or base.get("as_of") is None or not Path(base["path"]).exists():
@@ -83,7 +86,7 @@ def changed_since_base(users: pd.DataFrame) -> pd.DataFrame | None:
     dates = users["change_date"]
     if dates.dtype.kind not in "iuf":
         return None
-    return users[(dates >= base["as_of"]).to_numpy()]
+    return (dates >= base["as_of"]).to_numpy()
 
 
 def link(base: Path, path: Path) -> Path:
