@@ -6,11 +6,7 @@ import os
 import dagster as dg
 
 from intune_pipeline.defs.alerts.sensors import alert_defs
-from intune_pipeline.defs.frames import (
-    OOMNITZA_USERS_IO_MANAGER,
-    OomnitzaUsersIOManagerFactory,
-    RunMemoryIOManagerFactory,
-)
+from intune_pipeline.defs.frames import OOMNITZA_USERS_IO_MANAGER, RunMemoryIOManagerFactory
 from intune_pipeline.defs.integration import integration_defs
 from intune_pipeline.settings import Settings, load_settings, settings_path
 
@@ -29,7 +25,7 @@ def build_defs(settings: Settings | None = None) -> dg.Definitions:
         dg.Definitions(
             resources={
                 "io_manager": RunMemoryIOManagerFactory(),
-                OOMNITZA_USERS_IO_MANAGER: OomnitzaUsersIOManagerFactory(),
+                OOMNITZA_USERS_IO_MANAGER: RunMemoryIOManagerFactory(oomnitza_users=True),
             }
         ),
     )

@@ -9,6 +9,7 @@ umask (definitions.py), as with the filesystem IO manager they replace. Oomnitza
 written as a full read once and the records changed since (oomnitza/snapshots.py).
 """
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,19 +23,17 @@ OOMNITZA_USERS_IO_MANAGER = "oomnitza_users_io_manager"
 
 
 class RunMemoryIOManager(PickledObjectFilesystemIOManager):
-    """Writes every output through to disk; reads this run's own outputs from memory."""
+    """Writes every output through to disk with write(obj, path); reads this run's own outputs
+    from memory."""
 
-    def __init__(self, base_dir: str):
+    def __init__(self, base_dir: str, write: Callable[[Any, Path], None] = pickles.write):
         super().__init__(base_dir=base_dir)
+        self.write = write
         self.held: dict[tuple[str, str], Any] = {}
 
     def dump_to_path(self, context: dg.OutputContext, obj: Any, path) -> None:
         self.write(obj, Path(path))
         self.held[(context.run_id, str(path))] = obj
-
-    def write(self, obj: Any, path: Path) -> None:
-        with path.open("wb") as file:
-            pickles.dump(obj, file)
 
     def load_from_path(self, context: dg.InputContext, path) -> Any:
         # An input produced by an earlier run (a re-execution) is not held: read from disk.
@@ -44,22 +43,12 @@ class RunMemoryIOManager(PickledObjectFilesystemIOManager):
         return pickles.read(path)
 
 
-class OomnitzaUsersIOManager(RunMemoryIOManager):
-    """Writes a read of Oomnitza's users as its base and the records changed since."""
-
-    def write(self, obj: Any, path: Path) -> None:
-        snapshots.write(obj, path)
-
-
 class RunMemoryIOManagerFactory(dg.ConfigurableIOManagerFactory):
     """The run-memory IO manager, under the instance's storage directory."""
 
+    oomnitza_users: bool = False
+    """Outputs are reads of Oomnitza's users, written as a base and the changes since it."""
+
     def create_io_manager(self, context: dg.InitResourceContext) -> RunMemoryIOManager:
-        return RunMemoryIOManager(base_dir=context.instance.storage_directory())
-
-
-class OomnitzaUsersIOManagerFactory(dg.ConfigurableIOManagerFactory):
-    """The IO manager of each integration's oomnitza_users_current."""
-
-    def create_io_manager(self, context: dg.InitResourceContext) -> OomnitzaUsersIOManager:
-        return OomnitzaUsersIOManager(base_dir=context.instance.storage_directory())
+        write = snapshots.write if self.oomnitza_users else pickles.write
+        return RunMemoryIOManager(context.instance.storage_directory(), write)

@@ -12,7 +12,6 @@ from intune_pipeline.defs.metadata import PREVIEW_ROWS, preview
 from intune_pipeline.defs.oomnitza.resources import IntegrationSettings, OomnitzaResource
 from intune_pipeline.oomnitza import snapshots
 from intune_pipeline.oomnitza.holdings import Holdings, columns_of, current_users
-from intune_pipeline.oomnitza.snapshots import load_snapshot
 
 
 class HoldingsConfig(dg.Config):
@@ -63,7 +62,11 @@ def holdings_asset(name: str, fields: Sequence[str]) -> dg.AssetsDefinition:
         """The users Oomnitza holds now, with only the fields this integration manages: the
         last load's read-back brought up to date by change_date, or a full read."""
         started = time.monotonic()
-        earlier = None if config.full_read else load_snapshot(snapshot_path(context.instance, name))
+        earlier = (
+            None
+            if config.full_read
+            else snapshots.load_snapshot(snapshot_path(context.instance, name))
+        )
         holdings = read_holdings(context, name, fields, earlier)
         held = holdings.users
         managed = held["intune_user_id"].notna()

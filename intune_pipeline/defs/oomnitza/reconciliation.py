@@ -34,7 +34,7 @@ def reconciliation_check(name: str, fields: Sequence[str]) -> dg.AssetChecksDefi
         checked = int(plan["action"].isin(["create", "update", "deactivate"]).sum())
         holdings = holdings_after_load(context, name, fields, before)
         if holdings.how == "changes":
-            records = touched_since(before, holdings.records, plan)
+            records = touched_since(holdings.earlier, holdings.records, plan)
         else:
             records = touched(holdings.users, plan, before.attrs.get(AS_OF))
         found = differences(plan, records, integration.sync_keys)
