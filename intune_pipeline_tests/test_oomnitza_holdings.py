@@ -199,3 +199,31 @@ def test_the_sandbox_dates_its_answers_by_the_clock_of_the_moment_it_answers(san
             _, clock = client.list_users(condition="change_date gt 4000000000")
             assert asked <= clock <= int(time.time())
             time.sleep(0.03)
+
+
+def test_a_read_given_to_be_brought_up_to_date_in_place_gets_the_same_records():
+    """Written over (in_place), earlier becomes what a frame of its own would be, every dtype
+    kept: the step that read it from disk gives it away and spares copying every column."""
+    earlier = pd.DataFrame(
+        {
+            "user_id": list("abcd"),
+            "uid": [1, 2, 3, 4],
+            "change_date": [10, 10, 10, 10],
+            "suspended": [False] * 4,
+            "v": ["1", None, "3", "4"],
+        }
+    )
+    changed = pd.DataFrame(
+        {
+            "user_id": ["b", "e", "d"],
+            "uid": [2, 5, 4],
+            "change_date": [20, 20, 21],
+            "suspended": [True, False, False],
+            "v": ["two", "5", None],
+        }
+    )
+    apart = updated(earlier, changed)
+    assert earlier["v"].tolist() == ["1", None, "3", "4"]
+    in_place = updated(earlier, changed, in_place=True)
+    pd.testing.assert_frame_equal(in_place, apart)
+    assert earlier.loc[1, "v"] == "two" and bool(earlier.loc[1, "suspended"])

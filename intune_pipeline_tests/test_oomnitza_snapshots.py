@@ -83,3 +83,23 @@ def test_changes_to_a_base_that_is_gone_are_no_snapshot_and_name_the_file(tmp_pa
     assert snapshots.load_snapshot(path) is None
     with pytest.raises(FileNotFoundError, match=r"kept\.pickle\.\w+\.base, which is gone"):
         pickles.read(path)
+
+
+def test_a_base_stores_each_repeated_text_once_and_reads_back_the_same_frame(tmp_path):
+    """Titles and names repeat; a base holds each once with a code per user. Missing values
+    stay None, other columns and the frame's attrs stay as they were."""
+    count = 5000
+    titles = ["Engineer", "Nurse", None, "Clerk"]
+    full = read_at(100, [(f"u{n}", n, 50, titles[n % 4]) for n in range(count)])
+    full["first_name"] = [["Ana", "Bo"][n % 2] for n in range(count)]
+    full["score"] = [None if n % 3 else n / 3 for n in range(count)]  # NaN stays NaN
+    packed = pickles.deduplicated(full)
+    assert sorted(packed.coded) == ["first_name", "v"]  # not the ids, nor a column with NaN
+    path = tmp_path / "kept.pickle"
+    snapshots.write(full, path)
+    back = snapshots.load_snapshot(path)
+    # One string per distinct title and name: what reading a base spares making.
+    assert len({id(title) for title in back["v"]} | {id(name) for name in back["first_name"]}) == 6
+    pd.testing.assert_frame_equal(back, full)
+    assert back.attrs == full.attrs and back["v"].tolist()[:4] == titles
+    assert back["v"].map(type).tolist()[2] is type(None)

@@ -62,7 +62,7 @@ def write_base(users: pd.DataFrame, path: Path) -> None:
     """users in full beside path, as a new base, and path as that base with no changes."""
     base = path.with_name(f"{path.name}.{uuid.uuid4().hex}.base")
     users.attrs[BASE] = {"path": str(base), "as_of": users.attrs.get(AS_OF)}
-    pickles.write(users, base)
+    pickles.write(pickles.deduplicated(users), base)  # read by every run after, written once
     write_changes(users.attrs, users.iloc[0:0], path)
 
 
@@ -121,7 +121,7 @@ def rebuilt(base: str, changes: pd.DataFrame, attrs: dict) -> pd.DataFrame:
             "Oomnitza again (materialize oomnitza_users_current)"
         ) from None
     if len(changes):
-        users = updated(users, changes)
+        users = updated(users, changes, in_place=True)  # just read: no one else's
     users.attrs = dict(attrs)
     return users
 

@@ -25,15 +25,20 @@ def snapshot_path(instance: dg.DagsterInstance, name: str) -> Path:
 
 
 def read_holdings(
-    context, name: str, fields: Sequence[str], earlier: pd.DataFrame | None
+    context,
+    name: str,
+    fields: Sequence[str],
+    earlier: pd.DataFrame | None,
+    own_earlier: bool = False,
 ) -> Holdings:
-    """Oomnitza's users now, through the integration's resources, from earlier if it can be."""
+    """Oomnitza's users now, through the integration's resources, from earlier if it can be
+    (written into when own_earlier: see current_users)."""
     oomnitza: OomnitzaResource = getattr(context.resources, f"{name}_oomnitza")
     integration: IntegrationSettings = getattr(context.resources, f"{name}_integration")
     intune_field = integration.intune_field()
     columns = columns_of(fields, intune_field)
     with oomnitza.client() as client:
-        return current_users(client, columns, intune_field, earlier)
+        return current_users(client, columns, intune_field, earlier, own_earlier)
 
 
 def holdings_metadata(holdings: Holdings) -> dict:
@@ -67,7 +72,8 @@ def holdings_asset(name: str, fields: Sequence[str]) -> dg.AssetsDefinition:
             if config.full_read
             else snapshots.load_snapshot(snapshot_path(context.instance, name))
         )
-        holdings = read_holdings(context, name, fields, earlier)
+        # Read from disk for this step alone: brought up to date in place.
+        holdings = read_holdings(context, name, fields, earlier, own_earlier=True)
         held = holdings.users
         managed = held["intune_user_id"].notna()
         context.add_output_metadata(
