@@ -42,3 +42,12 @@ def test_every_key_is_folded_as_one_by_one(values):
     keys = folded(pd.Series(values, dtype=object))
     assert keys.dtype == "string"
     assert [None if key is pd.NA else key for key in keys] == [one_by_one(v) for v in values]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(KEYS, max_size=12), st.lists(KEYS, max_size=4))
+@example(["A@x.com", "b@x.com", "c@x.com", None], ["a@x.com"])
+def test_the_keys_held_among_those_wanted_are_those_folding_finds(values, asked):
+    wanted = {key for key in map(one_by_one, asked) if key is not None}
+    found = plan_keys.holding(pd.Series(values, dtype=object), wanted)
+    assert found.tolist() == [one_by_one(value) in wanted for value in values]

@@ -11,7 +11,7 @@ import pandas as pd
 
 from intune_pipeline.users.plan_changes import changed_fields, describe_changes
 from intune_pipeline.users.plan_departures import departures, unheld_leavers
-from intune_pipeline.users.plan_keys import SUSPENDED, folded
+from intune_pipeline.users.plan_keys import SUSPENDED, folded, holding
 
 ACTIONS = ("create", "update", "unchanged", "skip", "deactivate")
 PLAN_COLUMNS = ["action", "reason", "user", "graph_id", "oomnitza_user_id", "matched_by"]
@@ -41,9 +41,9 @@ def match_records(
         wanted = folded(desired.loc[todo, key]).dropna()
         if wanted.empty:  # as in a daily run, where the first key finds every user
             continue
-        holders = folded(ordered[key][~claimed]).dropna()
         # Only holders of a wanted key: a daily run wants a few thousand of a million.
-        holders = holders[holders.isin(wanted)]
+        at = np.flatnonzero(holding(ordered[key], set(wanted.to_numpy(dtype=object))) & ~claimed)
+        holders = folded(ordered[key].iloc[at])
         holders = holders[~holders.duplicated()]
         label_of = pd.Series(holders.index, index=holders.values)
         hits = wanted.map(label_of).dropna()

@@ -2,9 +2,10 @@
 
 from collections.abc import Collection
 
+import numpy as np
 import pandas as pd
 
-from intune_pipeline.users.plan_keys import SUSPENDED, folded
+from intune_pipeline.users.plan_keys import SUSPENDED, folded, holding, key_set
 
 
 def departures(
@@ -13,9 +14,9 @@ def departures(
     """Held, active records of users who left Entra: to be suspended, unless reactivated by hand."""
     if leavers.empty or held.empty or "intune_user_id" not in held:
         return pd.DataFrame()
-    ids = folded(held["intune_user_id"])
-    by_id = pd.Series(held.index, index=ids.values)
-    by_id = by_id[by_id.index.notna() & ~by_id.index.duplicated()]
+    at = np.flatnonzero(holding(held["intune_user_id"], key_set(leavers["graph_id"])))
+    by_id = pd.Series(held.index[at], index=folded(held["intune_user_id"].iloc[at]).values)
+    by_id = by_id[~by_id.index.duplicated()]
     labels = folded(leavers["graph_id"]).map(by_id)
     known = labels.notna()
     gone, records = leavers[known], held.loc[labels[known]]
@@ -44,9 +45,12 @@ def unheld_leavers(
     desired: pd.DataFrame, held: pd.DataFrame, leavers: pd.DataFrame
 ) -> pd.DataFrame:
     """Leavers Graph still lists (disabled) that Oomnitza has no record of: never created."""
-    if desired.empty:  # most runs: folding every held id would be for nothing
+    if desired.empty:  # most runs
         return pd.DataFrame()
-    ids = set(folded(held["intune_user_id"]).dropna()) if "intune_user_id" in held else set()
+    ids = set()
+    if "intune_user_id" in held:
+        at = holding(held["intune_user_id"], key_set(desired["intune_user_id"]))
+        ids = key_set(held["intune_user_id"][at])
     new = desired[~folded(desired["intune_user_id"]).isin(ids)]
     if new.empty:
         return pd.DataFrame()
