@@ -31,7 +31,9 @@ def uid_of(user: dict) -> int:
 
 
 class UserStore:
-    """Users by user_id, indexed by username, email and the unique custom fields."""
+    """Users by user_id, indexed by username, email, the unique custom fields, and change_date
+    (as a database would, so that asking for the users changed since a moment costs those
+    users, not a pass over a million)."""
 
     def __init__(self):
         self.users: dict[str, dict] = {}
@@ -41,12 +43,22 @@ class UserStore:
         self._next_uid = 1
         self._in_uid_order = True  # until a loaded file gives uids out of order
         self.revision = 0  # counts changes, so a listing can be kept while there are none
+        self._changes: list[tuple[int, str]] = []  # (change_date, user_id) of every change
 
     def in_uid_order(self) -> list[dict]:
         """All users, sorted by uid as Oomnitza lists them."""
         users = list(self.users.values())
         if not self._in_uid_order:
             users.sort(key=uid_of)
+        return users
+
+    def changed_since(self, moment: int) -> list[dict]:
+        """The users whose change_date is moment or later (and maybe some changed just before),
+        sorted by uid."""
+        start = bisect.bisect_left(self._changes, (moment, ""))
+        found = {user_id: self.users.get(user_id) for _, user_id in self._changes[start:]}
+        users = [user for user in found.values() if user is not None]
+        users.sort(key=uid_of)
         return users
 
     def get(self, ident: str) -> dict | None:
@@ -109,6 +121,12 @@ class UserStore:
 
     def _index(self, user: dict) -> None:
         self.revision += 1
+        if isinstance(user.get("change_date"), int):
+            change = (user["change_date"], user["user_id"])
+            if self._changes and change < self._changes[-1]:  # a loaded file, or a clock set back
+                bisect.insort(self._changes, change)
+            else:
+                self._changes.append(change)
         if user.get("username"):
             self._by_username[user["username"].lower()] = user
         if user.get("email"):

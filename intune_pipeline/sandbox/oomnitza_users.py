@@ -1,5 +1,6 @@
 """The users REST API's rules: query parameters, filters, sorting and checked changes."""
 
+import contextlib
 import operator
 import re
 from datetime import UTC, datetime
@@ -58,27 +59,48 @@ def page_of(query, found: list[dict]) -> Response:
 
 
 class UserListings:
-    """The users listing, its last filtered and sorted selection kept while the store is
+    """The users listing, its last filtered and sorted selections kept while the store is
     unchanged: a client paging a filtered listing asks for the same selection once a page, and
-    filtering 100,000 users for each of 100 pages made the sandbox the bottleneck."""
+    filtering 100,000 users for each of 100 pages made the sandbox the bottleneck. A few are
+    kept, as a client counting the users while it pages the changed ones asks for two at once."""
+
+    KEPT = 4
 
     def __init__(self, store: UserStore):
         self.store = store
-        self._kept: tuple[tuple, list[dict]] | None = None
+        self._kept: dict[tuple, list[dict]] = {}
+        self._revision = store.revision
 
     def answer(self, query) -> Response:
-        key = (query.get("filter"), query.get("sortby"), self.store.revision)
-        if self._kept is None or self._kept[0] != key:
-            self._kept = (key, selected(query, self.store.in_uid_order()))
-        return page_of(query, self._kept[1])
+        if self._revision != self.store.revision:
+            self._kept.clear()
+            self._revision = self.store.revision
+        key = (query.get("filter"), query.get("sortby"))
+        if key not in self._kept:
+            if len(self._kept) == self.KEPT:
+                del self._kept[next(iter(self._kept))]
+            self._kept[key] = selected(query, self.candidates(query.get("filter")))
+        return page_of(query, self._kept[key])
+
+    def candidates(self, expression: str | None) -> list[dict]:
+        """The users a filter can match, in uid order: with a change_date ge or gt condition,
+        those the store's change_date index gives; else all."""
+        moments = []
+        for condition in conditions(expression or ""):
+            field, op, text = parsed(condition) or (None, None, None)
+            if field == "change_date" and op in ("ge", "gt"):
+                with contextlib.suppress(ApiError):  # filtered says what is wrong with it
+                    moments.append(unix_seconds(text, expression))
+        if moments:
+            return self.store.changed_since(max(moments))
+        return self.store.in_uid_order()
 
 
 def filtered(users: list[dict], expression: str, fields=FIELDS, kind="user") -> list[dict]:
     """Objects matching "field op value" conditions joined by "and": eq and ne compare text
     case-insensitively; gt, ge, lt and le compare dates."""
-    for condition in re.split(r"\s+and\s+", expression.strip(), flags=re.IGNORECASE):
-        match = CONDITION.match(condition)
-        field, op = (match.group(1), match.group(2).lower()) if match else (None, None)
+    for condition in conditions(expression):
+        field, op, text = parsed(condition) or (None, None, None)
         if field not in fields or (op in ORDER and field not in DATE_FIELDS):
             raise ApiError(
                 400,
@@ -86,7 +108,6 @@ def filtered(users: list[dict], expression: str, fields=FIELDS, kind="user") -> 
                 f"and ne conditions on {kind} fields, and gt, ge, lt and le on dates "
                 f"({', '.join(sorted(DATE_FIELDS & fields))}), joined by and",
             )
-        text = match.group(3).replace("''", "'") if match.group(4) is None else match.group(4)
         if op in ORDER:
             bound, compare = unix_seconds(text, expression), ORDER[op]
             users = [u for u in users if u.get(field) is not None and compare(u[field], bound)]
@@ -94,6 +115,19 @@ def filtered(users: list[dict], expression: str, fields=FIELDS, kind="user") -> 
             wanted = text.lower()
             users = [u for u in users if (str(u.get(field)).lower() == wanted) == (op == "eq")]
     return users
+
+
+def conditions(expression: str) -> list[str]:
+    return re.split(r"\s+and\s+", expression.strip(), flags=re.IGNORECASE)
+
+
+def parsed(condition: str) -> tuple[str, str, str] | None:
+    """A condition's field, operator (lower case) and value (quotes undone); None if malformed."""
+    match = CONDITION.match(condition)
+    if not match:
+        return None
+    text = match.group(3).replace("''", "'") if match.group(4) is None else match.group(4)
+    return match.group(1), match.group(2).lower(), text
 
 
 def unix_seconds(text: str, expression: str) -> int:

@@ -1,8 +1,11 @@
 """The Oomnitza users REST API: token, paging with x-total-count, create, read, change, delete."""
 
+import orjson
 import pytest
 
 from intune_pipeline.sandbox import Sandbox, SandboxConfig
+from intune_pipeline.sandbox.oomnitza_store import UserStore
+from intune_pipeline.sandbox.oomnitza_users import UserListings, filtered
 from intune_pipeline_tests.sandbox.conftest import Oomnitza, trusting_client
 
 ROLE = 25
@@ -103,3 +106,32 @@ def test_create_is_validated_like_bulk(oomnitza, body, says):
     response = oomnitza.post("/api/v3/users", body)
     assert response.status_code == 400
     assert says in response.json()["errors"]
+
+
+def test_a_change_date_filter_served_from_the_index_lists_what_a_pass_over_all_lists():
+    """The store's change_date index is a shortcut only: loaded records out of date order, a
+    change, a deletion and a filter of several conditions list the same users in uid order."""
+    store = UserStore()
+    for n, date in enumerate([500, 100, 300, 300, 900, 200]):
+        store.create({"username": f"u{n}", "email": f"u{n}@x.test", "change_date": date}, "file")
+    changed, gone = store.find("username", "u1"), store.find("username", "u2")
+    store.update(changed, {"position": "Nurse"}, "api")  # dated now, long after 900
+    store.delete(gone)
+    listings = UserListings(store)
+    for expression in [
+        "change_date ge 300",
+        "change_date gt 300",
+        "change_date ge 901",
+        "change_date ge '1970-01-01T00:05:00Z' and position ne 'Nurse'",
+        "position eq 'nurse' and change_date ge 0",
+        "username eq 'u0'",
+    ]:
+        expected = filtered(store.in_uid_order(), expression)
+        listed = listings.answer({"filter": expression, "limit": "100"}).body
+        assert [user["uid"] for user in orjson.loads(listed)] == [user["uid"] for user in expected]
+    assert [user["username"] for user in filtered(store.in_uid_order(), "change_date ge 300")] == [
+        "u0",
+        "u1",
+        "u3",
+        "u4",
+    ]
