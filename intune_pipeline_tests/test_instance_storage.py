@@ -110,12 +110,13 @@ def schema_of(path: Path) -> tuple:
 
 
 def test_a_runs_database_is_copied_from_a_template_and_is_what_dagster_makes(home, tmp_path):
+    runs = home / "history" / "runs"
     with project_instance(home) as instance:
+        instance.event_log_storage  # noqa: B018 (opened: the template is made then, not in a run)
+        assert (runs / TEMPLATE).exists()
         first = hello.execute_in_process(instance=instance)
         second = hello.execute_in_process(instance=instance)
         assert "hello" in [e.message for e in instance.all_logs(second.run_id)]
-    runs = home / "history" / "runs"
-    assert (runs / TEMPLATE).exists()
     assert not list(runs.glob("*.partial"))
     # Dagster's own storage makes a run's database from scratch: the copies hold the same.
     dagster_made = SqliteEventLogStorage(str(tmp_path / "dagster"))

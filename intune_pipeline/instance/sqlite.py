@@ -41,6 +41,8 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None):
         self._engines: OrderedDict[str, Engine] = OrderedDict()
         super().__init__(base_dir, inst_data)
+        # Made as the storage opens, once per Dagster version, rather than in a run's first event.
+        self._template()
 
     def _engine(self, shard: str) -> Engine:
         engine = self._engines.pop(shard, None) or create_engine(
@@ -75,10 +77,15 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         path = self.path_for_shard(shard)
         if shard == INDEX_SHARD_NAME or os.path.exists(path):
             return False
+        template = self._template()
+        return self._made(path, lambda partial: shutil.copyfile(template, partial))
+
+    def _template(self) -> str:
+        """The empty run database's path, made first if need be."""
         template = os.path.join(self._base_dir, TEMPLATE)
         if not os.path.exists(template):
             self._made(template, self._initdb_at)
-        return self._made(path, lambda partial: shutil.copyfile(template, partial))
+        return template
 
     def _initdb_at(self, path: str) -> None:
         engine = create_engine(f"sqlite:///{path}")
