@@ -47,11 +47,12 @@ def unheld_leavers(
     """Leavers Graph still lists (disabled) that Oomnitza has no record of: never created."""
     if desired.empty:  # most runs
         return pd.DataFrame()
+    keys = folded(desired["intune_user_id"])
     ids = set()
     if "intune_user_id" in held:
-        at = holding(held["intune_user_id"], key_set(desired["intune_user_id"]))
+        at = holding(held["intune_user_id"], set(keys.dropna().to_numpy(dtype=object)))
         ids = key_set(held["intune_user_id"][at])
-    new = desired[~folded(desired["intune_user_id"]).isin(ids)]
+    new = desired[~keys.isin(ids).to_numpy(dtype=bool)]
     if new.empty:
         return pd.DataFrame()
     why = pd.Series(leavers["reason"].values, index=folded(leavers["graph_id"]).values)
