@@ -42,7 +42,7 @@ def segment_requests(sandbox: Sandbox) -> list[dict]:
         ("all", None),
         ("all", "accountEnabled eq true and userType eq 'Member'"),
         ("all", "endsWith(mail,'.com')"),
-        # Three pages: fewer than the segments' rounds of pages, so read as one listing.
+        # Three pages: no more than the segments' rounds of pages, so read as one listing.
         (
             "all",
             "startswith(userPrincipalName,'a') or startswith(userPrincipalName,'m') or "
