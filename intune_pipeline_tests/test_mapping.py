@@ -91,6 +91,16 @@ def test_users_without_a_usable_sync_key_are_skipped_with_reasons():
     assert reasons["kim@contoso.com"] == reasons["lee@contoso.com"]
 
 
+def test_a_long_shared_key_and_many_sharers_make_a_short_reason():
+    long_mail = "u" * 288 + "@contoso.com"  # over Oomnitza's limit, yet shared: skipped first
+    sharers = [{"userPrincipalName": f"user{n}@contoso.com", "mail": long_mail} for n in range(40)]
+    _, _, skipped = map_users(graph_users(*sharers), role=25)
+    assert len(skipped) == 40 and skipped["reason"].nunique() == 1
+    reason = skipped["reason"].iloc[0]
+    assert len(reason) < 400 and reason.startswith("Email uuuu") and "…" in reason
+    assert "is shared by user0@contoso.com, user1@contoso.com" in reason
+
+
 def test_values_oomnitza_would_not_take_are_rejected_not_fatal():
     source = graph_users(
         {"userPrincipalName": "x" * 300 + "@contoso.com", "mail": "long@contoso.com"},

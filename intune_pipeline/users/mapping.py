@@ -13,7 +13,7 @@ from intune_pipeline.users.schemas import (
     OomnitzaUser,
     is_custom_field,
 )
-from intune_pipeline.users.validation import split_valid
+from intune_pipeline.users.validation import shorten, split_valid
 
 SKIP_COLUMNS = ["id", "userPrincipalName", "reason"]
 SYNC_KEY = "email"  # Oomnitza's default sync key for users
@@ -131,7 +131,7 @@ def map_users(
             owners.assign(
                 reason=owners["key"].map(
                     lambda key: (
-                        f"{label} {key} is shared by {names[key]}; "
+                        f"{label} {shorten(key)} is shared by {shorten(names[key], 200)}; "
                         "none of them is loaded until it is unique"
                     )
                 )
