@@ -186,9 +186,13 @@ DEFAULT_RETRY = RetryPolicy()
 
 
 def json_body(response: httpx.Response, service: str):
-    """The parsed JSON body, or a clear error when a proxy or broken server sent something else."""
+    """The parsed JSON body, or a clear error when a proxy or broken server sent something else.
+
+    The body send() parsed is handed over, not kept: httpx's responses are freed by the cyclic
+    collector, and a page kept by one outlived the frame made of it.
+    """
     if PARSED in response.extensions:
-        return response.extensions[PARSED]
+        return response.extensions.pop(PARSED)
     try:
         return orjson.loads(response.content)
     except orjson.JSONDecodeError as error:

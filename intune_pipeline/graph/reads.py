@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Literal
 
-from intune_pipeline.collector import collector_paused
 from intune_pipeline.errors import ConfigError, Labels, RemoteError
 from intune_pipeline.graph.client import GraphClient
 from intune_pipeline.graph.errors import DeltaExpired
@@ -76,8 +75,7 @@ def read_users(
             if not isinstance(error, DeltaExpired) and error.status not in (400, 404, 410):
                 raise
             note = f"Graph refused the delta link ({error}); read every user instead."
-    with collector_paused():
-        read = read_all(client, select, scope, user_filter, segmenting)
+    read = read_all(client, select, scope, user_filter, segmenting)
     read.note = note
     return read
 

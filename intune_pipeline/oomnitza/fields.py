@@ -1,8 +1,5 @@
 """Oomnitza user fields: REST names and the internal ids that bulk records are keyed by."""
 
-from itertools import compress, repeat
-from operator import is_not
-
 import numpy as np
 import pandas as pd
 
@@ -38,13 +35,15 @@ def bulk_records(users: pd.DataFrame, custom_field_ids: dict[str, str]) -> list[
     unknown = [c for c in users.columns if c not in ids and not is_custom_field(c)]
     if unknown:
         raise ValueError(f"no Oomnitza field id for {unknown}")
-    keys = [ids.get(column, column) for column in users.columns]
-    # Column by column rather than to_dict("records"), which boxes every value on its own.
-    columns = [plain_values(users[c].to_numpy(dtype=object)) for c in users]
-    return [
-        dict(compress(zip(keys, row, strict=True), map(is_not, row, repeat(None))))
-        for row in zip(*columns, strict=True)
-    ]
+    records = [{} for _ in range(len(users))]
+    # Column by column rather than to_dict("records"), which boxes every value on its own, or
+    # row by row, which pairs every value with its key first (a third slower).
+    for column in users:
+        key, values = ids.get(column, column), plain_values(users[column].to_numpy(dtype=object))
+        for record, value in zip(records, values, strict=True):
+            if value is not None:
+                record[key] = value
+    return records
 
 
 def plain_values(values: np.ndarray) -> list:

@@ -7,6 +7,7 @@ import dagster as dg
 import pandas as pd
 
 from intune_pipeline import pickles
+from intune_pipeline.collector import collector_paused
 from intune_pipeline.defs.graph.cursor import READ_KEY, delta_cursor
 from intune_pipeline.defs.graph.resources import GraphResource
 from intune_pipeline.defs.metadata import frame_type, preview, table
@@ -70,24 +71,28 @@ def graph_assets(
             select += sorted(user_filter.properties - set(select))
         load = dg.AssetKey([name, "oomnitza_load"])
         link = None if config.full_read else delta_cursor(context.instance, load)
-        with graph.client() as client:
+        # Paused until the users' dicts are a frame and gone: resumed while they were held, the
+        # collector walked every one of them (0.12 s at 100,000 users).
+        with graph.client() as client, collector_paused():
             read = read_users(client, select, graph.scope(), user_filter, link, graph.segmenting())
             memberships = group_memberships(client, role_groups)
-        if role_groups:
-            for user in read.users:
-                user[GROUPS_COLUMN] = memberships.get(user["id"], [])
+            if role_groups:
+                for user in read.users:
+                    user[GROUPS_COLUMN] = memberships.get(user["id"], [])
+            count = len(read.users)
+            frame = pd.DataFrame.from_records(read.users)
+            read.users.clear()
+            removed = pd.DataFrame(list(read.removed.items()), columns=["id", "reason"])
+            # Users a delta read says went stay in the frame, marked, so leavers can be found.
+            if len(removed):
+                frame = pd.concat([frame, removed.rename(columns={"reason": REMOVED})])
+            frame = pickles.compacted(frame.reset_index(drop=True))
         if read.note:
             context.log.warning(read.note)
-        removed = pd.DataFrame(list(read.removed.items()), columns=["id", "reason"])
-        # Users a delta read says went stay in the frame, marked, so leavers can be found.
-        frame = pd.DataFrame.from_records(read.users)
-        if len(removed):
-            frame = pd.concat([frame, removed.rename(columns={"reason": REMOVED})])
-        frame = pickles.compacted(frame.reset_index(drop=True))
         frame.attrs[READ_MODE] = read.mode
         context.add_output_metadata(
             {
-                "dagster/row_count": len(read.users),
+                "dagster/row_count": count,
                 "read": read.mode,
                 "removed": len(removed),
                 "removed_users": table(removed),
