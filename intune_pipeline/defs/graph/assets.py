@@ -81,12 +81,14 @@ def graph_assets(
                     user[GROUPS_COLUMN] = memberships.get(user["id"], [])
             count = len(read.users)
             frame = pd.DataFrame.from_records(read.users)
-            read.users.clear()
             removed = pd.DataFrame(list(read.removed.items()), columns=["id", "reason"])
             # Users a delta read says went stay in the frame, marked, so leavers can be found.
             if len(removed):
                 frame = pd.concat([frame, removed.rename(columns={"reason": REMOVED})])
             frame = pickles.compacted(frame.reset_index(drop=True))
+            # Freed only now: the compacted values are laid out anew in memory, not in the holes
+            # the dicts would leave (validation and mapping ran a quarter slower so).
+            read.users.clear()
         if read.note:
             context.log.warning(read.note)
         frame.attrs[READ_MODE] = read.mode
