@@ -103,3 +103,14 @@ def test_a_base_stores_each_repeated_text_once_and_reads_back_the_same_frame(tmp
     pd.testing.assert_frame_equal(back, full)
     assert back.attrs == full.attrs and back["v"].tolist()[:4] == titles
     assert back["v"].map(type).tolist()[2] is type(None)
+
+
+def test_only_columns_of_text_or_none_are_coded():
+    """A missing value other than None, or a value that is not text, would not come back as it
+    was: such columns are pickled as they are."""
+    count = 5000
+    full = read_at(100, [(f"u{n}", n, 50, ["a", "b"][n % 2]) for n in range(count)])
+    full["nan_among"] = pd.Series([float("nan") if n % 7 == 0 else "x" for n in range(count)])
+    full["number_among"] = pd.Series([5 if n == 4000 else ["x", None][n % 2] for n in range(count)])
+    full["none_among"] = pd.Series([None if n % 7 == 0 else "x" for n in range(count)])
+    assert sorted(pickles.deduplicated(full).coded) == ["none_among", "v"]
