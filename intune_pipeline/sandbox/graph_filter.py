@@ -143,7 +143,13 @@ class _Parser:
             self.needs_advanced(prop)
         low = literal.lower()
         test = str.startswith if name == "startswith" else str.endswith
-        return lambda item: type(v := item.get(prop)) is str and test(v.lower(), low)
+
+        def keep(item: dict) -> bool:
+            return type(v := item.get(prop)) is str and test(v.lower(), low)
+
+        if name == "startswith":  # a filter of this alone is answered from an index (PageCache)
+            keep.prefix = (prop, low)
+        return keep
 
     def any(self, name: str) -> Keep:
         collection, _, operator = name.rpartition("/")

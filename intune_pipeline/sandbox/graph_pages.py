@@ -1,6 +1,7 @@
 """Pages of a collection as JSON bytes, cached until it changes, and opaque page tokens."""
 
 import secrets
+from bisect import bisect_left
 from collections.abc import Callable
 from operator import itemgetter
 
@@ -20,6 +21,9 @@ class PageCache:
         self._pages: dict[tuple, tuple[bytes, int]] = {}
         self._cached_bytes = 0
         self._generation = None
+        # A property's lower-cased texts in order, with their slots; the slots under a prefix.
+        self._sorted: dict[str, tuple[list[str], list[int]]] = {}
+        self._prefixed: dict[tuple[str, str], list[int]] = {}
 
     def page(
         self,
@@ -36,17 +40,48 @@ class PageCache:
             self._pages.clear()
             self._cached_bytes = 0
             self._generation = generation
+            self._sorted.clear()
+            self._prefixed.clear()
         key = (select, start, size, keep_key)
         hit = self._pages.get(key)
         if hit is not None:
             return hit
-        items, stop = walk(slots, start, size, keep)
+        prefix = getattr(keep, "prefix", None)
+        if prefix is None:
+            items, stop = walk(slots, start, size, keep)
+        else:
+            items, stop = self._starting(slots, start, size, *prefix)
         with collector_paused():
             body = orjson.dumps(project(items, select))
         if self._cached_bytes + len(body) <= MAX_CACHED_BYTES:
             self._pages[key] = (body, stop)
             self._cached_bytes += len(body)
         return body, stop
+
+    def _starting(
+        self, slots: list, start: int, size: int, prop: str, low: str
+    ) -> tuple[list, int]:
+        """walk for startswith(prop, low) alone, from an index, as Graph answers it: the pages
+        of 45 segments scanned 100,000 users 45 times over (0.4 µs a user, about 2 s), holding
+        the event loop while the other segments' pages waited."""
+        found = self._prefixed.get((prop, low))
+        if found is None:
+            if prop not in self._sorted:
+                pairs = sorted(
+                    (value.lower(), n)
+                    for n, item in enumerate(slots)
+                    if item is not None and type(value := item.get(prop)) is str
+                )
+                self._sorted[prop] = ([key for key, _ in pairs], [n for _, n in pairs])
+            keys, positions = self._sorted[prop]
+            end = first = bisect_left(keys, low)
+            while end < len(keys) and keys[end].startswith(low):
+                end += 1
+            found = self._prefixed[(prop, low)] = sorted(positions[first:end])
+        at = bisect_left(found, start)
+        taken = found[at : at + size]
+        stop = taken[-1] + 1 if len(taken) == size else len(slots)
+        return [slots[n] for n in taken], stop
 
 
 def walk(slots: list, start: int, size: int, keep=None) -> tuple[list, int]:

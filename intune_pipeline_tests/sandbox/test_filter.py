@@ -1,7 +1,10 @@
 """$filter, $count and ConsistencyLevel on /users: what works without advanced query, and not."""
 
+import orjson
 import pytest
 
+from intune_pipeline.sandbox.graph_filter import compile_filter
+from intune_pipeline.sandbox.graph_pages import PageCache, walk
 from intune_pipeline_tests.sandbox.graph_client import ADVANCED, Graph
 
 INTUNE = "c1ec4a95-1f05-45b3-a911-aa3fa01094f5"
@@ -145,3 +148,46 @@ def test_bad_filters_answer_400(graph, text, code, says):
         error = response.json()["error"]
         assert error["code"] == code and says in error["message"]
         assert error["innerError"]["request-id"] == response.headers["request-id"]
+
+
+@pytest.mark.parametrize("prefix", ["a", "", "AN", "zz", "é", "anna.", "'", "\U0010ffff"])
+def test_a_startswith_alone_is_paged_from_its_index_as_a_scan_pages_it(prefix):
+    """PageCache answers a bare startswith from an index; every page, and where it stops, is
+    what a scan of the slots gives: holes, texts of any case, and values that are not text."""
+    names = ["Anna@x", "anne@x", None, "ÉMILE@x", "émile@x", "'quote@x", "zed@x", 5, "an"]
+    names += ["\U0010ffff@x", "anna.b@x", "ANNA.C@x", "bob@x"]
+    slots = [{"id": str(n), "userPrincipalName": name} for n, name in enumerate(names * 7)]
+    slots[3] = slots[20] = None  # removed users leave holes
+    quoted = prefix.replace("'", "''")
+    keep, _ = compile_filter(
+        f"startswith(userPrincipalName,'{quoted}')",
+        {"userprincipalname": "userPrincipalName"},
+    )
+    assert keep.prefix == ("userPrincipalName", prefix.lower())
+    for size in (1, 4, 999):
+        cache, start, pages = PageCache(), 0, []
+        while True:
+            body, stop = cache.page(slots, 1, ("id",), start, size, keep, "f")
+            assert (orjson.loads(body), stop) == (
+                [{"id": item["id"]} for item in walk(slots, start, size, keep)[0]],
+                walk(slots, start, size, keep)[1],
+            )
+            pages.append(body)
+            if stop >= len(slots):
+                break
+            start = stop
+        assert sum(len(orjson.loads(page)) for page in pages) == sum(map(keep, filter(None, slots)))
+
+
+def test_the_startswith_index_follows_a_change_of_the_tenant():
+    slots = [{"id": "1", "userPrincipalName": "ann@x"}, {"id": "2", "userPrincipalName": "bo@x"}]
+    keep, _ = compile_filter(
+        "startswith(userPrincipalName,'b')", {"userprincipalname": "userPrincipalName"}
+    )
+    cache = PageCache()
+    assert orjson.loads(cache.page(slots, 1, ("id",), 0, 10, keep, "f")[0]) == [{"id": "2"}]
+    slots[0] = {"id": "1", "userPrincipalName": "Bea@x"}  # renamed: the tenant's generation 2
+    assert orjson.loads(cache.page(slots, 2, ("id",), 0, 10, keep, "f")[0]) == [
+        {"id": "1"},
+        {"id": "2"},
+    ]
