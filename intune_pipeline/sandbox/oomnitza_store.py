@@ -3,6 +3,7 @@
 import bisect
 import random
 import time
+from operator import itemgetter
 
 from intune_pipeline.sandbox.oomnitza_fields import TEXT_FIELDS, UNIQUE_FIELDS, label_of
 
@@ -30,6 +31,9 @@ def uid_of(user: dict) -> int:
     return user["uid"]
 
 
+change_date_of = itemgetter(0)  # of a (change_date, user_id) change
+
+
 class UserStore:
     """Users by user_id, indexed by username, email, the unique custom fields, and change_date
     (as a database would, so that asking for the users changed since a moment costs those
@@ -55,7 +59,7 @@ class UserStore:
     def changed_since(self, moment: int) -> list[dict]:
         """The users whose change_date is moment or later (and maybe some changed just before),
         sorted by uid."""
-        start = bisect.bisect_left(self._changes, (moment, ""))
+        start = bisect.bisect_left(self._changes, moment, key=change_date_of)
         found = {user_id: self.users.get(user_id) for _, user_id in self._changes[start:]}
         users = [user for user in found.values() if user is not None]
         users.sort(key=uid_of)
@@ -123,8 +127,11 @@ class UserStore:
         self.revision += 1
         if isinstance(user.get("change_date"), int):
             change = (user["change_date"], user["user_id"])
-            if self._changes and change < self._changes[-1]:  # a loaded file, or a clock set back
-                bisect.insort(self._changes, change)
+            # Ordered by change_date alone (out of order: a loaded file, a clock set back): a bulk
+            # portion creates tens of thousands of users a second, and ordering those by their
+            # random ids too moved half of the second's changes at each insert (0.46 s of 93,000).
+            if self._changes and change[0] < self._changes[-1][0]:
+                bisect.insort(self._changes, change, key=change_date_of)
             else:
                 self._changes.append(change)
         if user.get("username"):
