@@ -7,6 +7,7 @@ from intune_pipeline.defs.oomnitza.plan import upstream_skips
 from intune_pipeline.users.plan import counts, plan_sync, stacked
 from intune_pipeline.users.plan_changes import unequal
 from intune_pipeline.users.plan_keys import folded
+from intune_pipeline.users.reconcile import differences, touched_since
 
 ANN, BOB, CY, DEE = (f"{n}0000000-0000-4000-8000-000000000000" for n in "abcd")
 
@@ -210,6 +211,24 @@ def test_parts_stack_as_pandas_stacks_them_with_all_missing_object_columns():
     assert stack.isna().equals(expected.isna())
     assert stack.fillna("-").astype(str).equals(expected.fillna("-").astype(str))
     assert stack["oomnitza_user_id"].tolist()[3] == "u9"
+
+
+def test_a_first_loads_read_back_is_compared_with_its_own_dtypes():
+    """After a first load the read before it was empty (every column object): the records
+    changed since are the touched ones as they were read, integers staying integers."""
+    before = pd.DataFrame.from_records([], columns=list(HELD.columns))
+    plan = plan_sync(WANTED, before, sync_keys=["email"])
+    after = HELD.assign(uid=[11, 12], role=[25, 25])  # two of the three creates arrived
+
+    records = touched_since(before, after, plan)
+
+    assert records.dtypes.to_dict() == after.dtypes.to_dict()
+    found = differences(plan, records, ["email"])
+    assert found[["user", "field", "planned", "found"]].values.tolist() == [
+        ["cy@contoso.com", "", "a record", "none"],
+        ["ann@contoso.com", "email", "ann@contoso.com", "ANN@contoso.com"],
+        ["bob@contoso.com", "position", "Lead", "Engineer"],
+    ]
 
 
 def test_users_rejected_or_skipped_upstream_come_once_with_every_reason():
