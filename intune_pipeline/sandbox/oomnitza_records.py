@@ -17,6 +17,9 @@ BULK_FIELDS = {
     **{field: field for field in CUSTOM_FIELDS},
 }
 BULK_KEYS = {field: key for key, field in BULK_FIELDS.items()}
+# The bulk keys of text fields, whose text or null is taken as it is: asked of every key of every
+# record, so a set, not the tuple of TEXT_FIELDS.
+TEXT_KEYS = frozenset(key for key, field in BULK_FIELDS.items() if field in TEXT_FIELDS)
 
 
 def blank(value) -> bool:
@@ -104,13 +107,13 @@ class RecordRules:
                 "a defined role is necessary for the integration "
                 f"(PERMISSIONS_ID {shown}; roles: {known})"
             )
-        unknown = record.keys() - BULK_FIELDS.keys()
-        if unknown:
-            return f"unknown field {', '.join(repr(k) for k in sorted(unknown))} for users"
+        if not BULK_FIELDS.keys() >= record.keys():
+            unknown = sorted(record.keys() - BULK_FIELDS.keys())
+            return f"unknown field {', '.join(repr(k) for k in unknown)} for users"
         values = {}
         for key, value in record.items():
             field = BULK_FIELDS[key]
-            if field in TEXT_FIELDS and (value is None or value.__class__ is str):
+            if key in TEXT_KEYS and (value is None or value.__class__ is str):
                 values[field] = value or None  # the common case, kept cheap
                 continue
             try:
