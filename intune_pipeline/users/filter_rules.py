@@ -13,6 +13,7 @@ import pandas as pd
 from intune_pipeline.users.filter_specs import OOMNITZA, Rule, field_steps, rules_from_settings
 from intune_pipeline.users.mapping_engine import walked
 from intune_pipeline.users.mapping_specs import NAME
+from intune_pipeline.users.rows import rows_where
 
 __all__ = ["Rule", "apply_rules", "graph_clause", "graph_filter", "graph_properties"]
 __all__ += ["rules_from_settings"]
@@ -130,4 +131,4 @@ def apply_rules(
         removed = in_play & (~hit if rule.action == "include" else hit)
         in_play &= ~removed
         effects.append({"rule": rule.name, "removed": int(removed.sum())})
-    return frame[in_play], effects
+    return rows_where(frame, in_play), effects

@@ -7,6 +7,7 @@ import pandas as pd
 
 from intune_pipeline.users.mapping_engine import evaluate
 from intune_pipeline.users.mapping_specs import FirstOf, Mapping, Property
+from intune_pipeline.users.rows import renumbered
 from intune_pipeline.users.schemas import (
     OOMNITZA_USER_FIELDS,
     GraphUser,
@@ -139,4 +140,4 @@ def map_users(
         )
     users, rejections = split_valid(keyed[~shared], OomnitzaUser, who, copied_checks(mappings))
     skipped = pd.concat(skipped, ignore_index=True)[SKIP_COLUMNS]
-    return users.reset_index(drop=True), rejections, skipped
+    return renumbered(users), rejections, skipped

@@ -13,6 +13,7 @@ import pandera.pandas as pa
 from intune_pipeline.errors import PipelineError
 from intune_pipeline.kinds import all_of
 from intune_pipeline.users.checks import CONTROL_CHARACTERS, OWN_CHECKS
+from intune_pipeline.users.rows import renumbered
 from intune_pipeline.users.schemas import GRAPH_USER_PROPERTIES, GraphUser
 
 # Every quarantined row names the Graph user it came from, so a person can find it in Entra.
@@ -204,4 +205,4 @@ def validate_graph_users(
     """Split raw Graph users into valid users and rejections; extra properties are kept."""
     frame = tidy(raw, extra)
     valid, rejections = split_valid(frame, GraphUser, frame)
-    return valid.reset_index(drop=True), rejections
+    return renumbered(valid), rejections

@@ -19,6 +19,7 @@ from intune_pipeline.users.leavers import READ_MODE, REMOVED, present
 from intune_pipeline.users.mapping_engine import properties_needed
 from intune_pipeline.users.mapping_specs import Mapping
 from intune_pipeline.users.roles import GROUPS_COLUMN, RoleRule, groups_of
+from intune_pipeline.users.rows import renumbered
 from intune_pipeline.users.schemas import GRAPH_USER_PROPERTIES, GraphUser
 from intune_pipeline.users.validation import validate_graph_users
 
@@ -84,8 +85,9 @@ def graph_assets(
             removed = pd.DataFrame(list(read.removed.items()), columns=["id", "reason"])
             # Users a delta read says went stay in the frame, marked, so leavers can be found.
             if len(removed):
-                frame = pd.concat([frame, removed.rename(columns={"reason": REMOVED})])
-            frame = pickles.compacted(frame.reset_index(drop=True))
+                marked = removed.rename(columns={"reason": REMOVED})
+                frame = pd.concat([frame, marked], ignore_index=True)
+            frame = pickles.compacted(frame)
             # Freed only now: the compacted values are laid out anew in memory, not in the holes
             # the dicts would leave (validation and mapping ran a quarter slower so).
             read.users.clear()
@@ -122,7 +124,7 @@ def graph_assets(
         """Graph users that pass the GraphUser schema; failing ones are quarantined with reasons."""
         users, rejections = validate_graph_users(present(graph_users_raw), kept)
         users, effects = apply_rules(graph_rules, users)
-        users = users.reset_index(drop=True)
+        users = renumbered(users)
         rejected = rejections["id"].nunique()
         if rejected:
             context.log.warning(f"{rejected} Graph users rejected; see 'rejections' in metadata")

@@ -23,6 +23,7 @@ from intune_pipeline.users.filter_specs import OOMNITZA, Rule
 from intune_pipeline.users.mapping import map_users
 from intune_pipeline.users.mapping_specs import Mapping
 from intune_pipeline.users.roles import RoleRule, roles_for
+from intune_pipeline.users.rows import renumbered, rows_where
 from intune_pipeline.users.schemas import OomnitzaUser
 
 OOMNITZA_USER_TYPE, OOMNITZA_USER_COLUMNS = frame_type(OomnitzaUser)
@@ -52,8 +53,10 @@ def oomnitza_assets(
         integration: IntegrationSettings = getattr(context.resources, settings_key)
         roles = roles_for(graph_users, role_rules, integration.default_role())
         users, rejections, skipped = map_users(graph_users, roles, mappings, integration.sync_key)
-        kept, effects = apply_rules(mapped_rules, users.add_prefix(OOMNITZA))
-        users = users.loc[kept.index].reset_index(drop=True)
+        # The rules read the mapped fields as oomnitza.<field>: named so, the columns not copied.
+        named = users.set_axis(OOMNITZA + users.columns, axis=1, copy=False)
+        kept, effects = apply_rules(mapped_rules, named)
+        users = renumbered(rows_where(users, users.index.isin(kept.index)))
         if len(skipped):
             context.log.info(f"{len(skipped)} users skipped; see 'skips' in the metadata")
         rejected = rejections["id"].nunique()
