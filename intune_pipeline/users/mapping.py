@@ -7,7 +7,7 @@ import pandas as pd
 
 from intune_pipeline.users.mapping_engine import evaluate
 from intune_pipeline.users.mapping_specs import FirstOf, Mapping, Property
-from intune_pipeline.users.rows import renumbered
+from intune_pipeline.users.rows import renumbered, rows_where
 from intune_pipeline.users.schemas import (
     OOMNITZA_USER_FIELDS,
     GraphUser,
@@ -121,7 +121,7 @@ def map_users(
         ),
     ]
 
-    keyed = mapped[~no_key & ~no_role]
+    keyed = rows_where(mapped, ~no_key & ~no_role)
     # Case-blind, as Oomnitza matches addresses and user names.
     folded = keyed[sync_key].str.casefold()
     shared = folded.duplicated(keep=False)
@@ -138,6 +138,8 @@ def map_users(
                 )
             )[SKIP_COLUMNS]
         )
-    users, rejections = split_valid(keyed[~shared], OomnitzaUser, who, copied_checks(mappings))
+    users, rejections = split_valid(
+        rows_where(keyed, ~shared), OomnitzaUser, who, copied_checks(mappings)
+    )
     skipped = pd.concat(skipped, ignore_index=True)[SKIP_COLUMNS]
     return renumbered(users), rejections, skipped

@@ -172,7 +172,7 @@ def present_text(value):
 def tidy(raw: pd.DataFrame, extra: Sequence[str] = ()) -> pd.DataFrame:
     """Graph's users as a frame of the model's columns and extra ones; blank text is missing."""
     columns = [*GRAPH_USER_PROPERTIES, *(c for c in extra if c not in GRAPH_USER_PROPERTIES)]
-    frame = raw.reindex(columns=columns).astype(object)
+    frame = raw.reindex(columns=columns).astype(object, copy=False)  # reindex made it ours
     for column in columns:
         if column != "businessPhones" and not tidy_already(frame[column].to_numpy()):
             values = [
