@@ -153,12 +153,14 @@ def updated(earlier: pd.DataFrame, changed: pd.DataFrame, in_place: bool = False
     in uid order as a full read lists them (the oldest record of a shared address first).
 
     A frame of its own, with attrs of its own, whose written values are copies; values not
-    written are earlier's own, which nothing writes to (a deep copy of a million records took
-    0.7 s). in_place: earlier is the caller's to give, and its records are written over.
+    written are earlier's or changed's own, which nothing writes to (a deep copy of a million
+    records took 0.7 s). in_place: earlier is the caller's to give, and its records are written
+    over.
     """
-    changed = changed[earlier.columns]
+    if not changed.columns.equals(earlier.columns):
+        changed = changed[earlier.columns]
     if not len(earlier):  # changed's dtypes: stacked on an empty read, every column was object
-        users = changed.reset_index(drop=True)
+        users = changed.set_axis(pd.RangeIndex(len(changed)), copy=False)
     else:
         at = located(earlier, changed)
         if at is not None:
