@@ -6,7 +6,7 @@ import pandas as pd
 
 from intune_pipeline.users.plan import match_records
 from intune_pipeline.users.plan_changes import comparable, unequal
-from intune_pipeline.users.rows import rows_where
+from intune_pipeline.users.rows import among, rows_where
 
 DIFFERENCE_COLUMNS = ["user", "action", "field", "planned", "found"]
 
@@ -57,14 +57,15 @@ def touched(held: pd.DataFrame, plan: pd.DataFrame, since: int | None) -> pd.Dat
     own). Matching against these alone spares folding every key of a large instance."""
     if since is None:
         return held
-    aimed = held["user_id"].isin(plan["oomnitza_user_id"].dropna())
-    return rows_where(held, aimed | (pd.to_numeric(held["change_date"], errors="coerce") >= since))
+    aimed = among(held["user_id"], plan["oomnitza_user_id"].dropna())
+    changed = (pd.to_numeric(held["change_date"], errors="coerce") >= since).to_numpy()
+    return rows_where(held, aimed | changed)
 
 
 def touched_since(earlier: pd.DataFrame, changed: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
     """touched, from the read before the load and the records changed since: those the plan
     aimed at that did not change, and the changed ones; the whole frame is never made."""
-    aimed = earlier[earlier["user_id"].isin(plan["oomnitza_user_id"].dropna()).to_numpy()]
+    aimed = earlier[among(earlier["user_id"], plan["oomnitza_user_id"].dropna())]
     aimed = aimed[~aimed["user_id"].isin(changed["user_id"]).to_numpy()]
     if not changed.columns.equals(earlier.columns):
         changed = changed[earlier.columns]
