@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from intune_pipeline.oomnitza.fields import BULK_FIELD_IDS, bulk_records, plain
+from intune_pipeline.oomnitza.fields import BULK_FIELD_IDS, bulk_records, plain_values
 from intune_pipeline.users.schemas import is_custom_field
 
 SUSPENDED_ID = "SUSPENDED"
@@ -65,13 +65,18 @@ class PlanRecords:
 
     def _changes(self, changing: pd.DataFrame) -> Iterator[dict]:
         ids = self.ids
-        rows = changing[self.fields].to_dict("records")
-        for row, changed in zip(rows, changing["changed_fields"], strict=True):
-            record = {ids[key]: plain(row[key]) for key in self.always if not pd.isna(row[key])}
+        # Column by column, missing values as None: asking pd.isna of each value on its own took
+        # 0.07 s of 10,000 updates.
+        values = {
+            field: plain_values(changing[field].to_numpy(dtype=object)) for field in self.fields
+        }
+        for row, changed in enumerate(changing["changed_fields"]):
+            record = {
+                ids[key]: values[key][row] for key in self.always if values[key][row] is not None
+            }
             for name in changed:
                 if name == "suspended":
                     record[SUSPENDED_ID] = True
                 else:
-                    value = row[name]
-                    record[ids.get(name, name)] = None if pd.isna(value) else plain(value)
+                    record[ids.get(name, name)] = values[name][row]
             yield record
