@@ -20,6 +20,7 @@ from intune_pipeline.collector import collector_paused
 from intune_pipeline.errors import RemoteError
 from intune_pipeline.kinds import all_of
 from intune_pipeline.oomnitza.client import OomnitzaClient
+from intune_pipeline.users.rows import in_columns, renumbered
 
 # Besides the mapped fields: the record's identity and last change, its role, and whether it is
 # suspended.
@@ -157,10 +158,9 @@ def updated(earlier: pd.DataFrame, changed: pd.DataFrame, in_place: bool = False
     records took 0.7 s). in_place: earlier is the caller's to give, and its records are written
     over.
     """
-    if not changed.columns.equals(earlier.columns):
-        changed = changed[earlier.columns]
+    changed = in_columns(changed, earlier.columns)
     if not len(earlier):  # changed's dtypes: stacked on an empty read, every column was object
-        users = changed.set_axis(pd.RangeIndex(len(changed)), copy=False)
+        users = renumbered(changed)
     else:
         at = located(earlier, changed)
         if at is not None:

@@ -139,10 +139,7 @@ class UserStore:
         if user.get("email"):
             holders = self._by_email.setdefault(user["email"].lower(), [])
             # Kept in uid order: the oldest holder of a shared address matches first.
-            if holders:
-                bisect.insort(holders, user, key=uid_of)
-            else:
-                holders.append(user)
+            bisect.insort(holders, user, key=uid_of)
         for field, index in self._unique.items():
             if user.get(field):
                 index[user[field]] = user

@@ -6,7 +6,7 @@ import pandas as pd
 
 from intune_pipeline.users.plan import match_records
 from intune_pipeline.users.plan_changes import comparable, unequal
-from intune_pipeline.users.rows import among, rows_where
+from intune_pipeline.users.rows import among, in_columns, rows_where
 
 DIFFERENCE_COLUMNS = ["user", "action", "field", "planned", "found"]
 
@@ -67,8 +67,7 @@ def touched_since(earlier: pd.DataFrame, changed: pd.DataFrame, plan: pd.DataFra
     aimed at that did not change, and the changed ones; the whole frame is never made."""
     aimed = earlier[among(earlier["user_id"], plan["oomnitza_user_id"].dropna())]
     aimed = aimed[~aimed["user_id"].isin(changed["user_id"]).to_numpy()]
-    if not changed.columns.equals(earlier.columns):
-        changed = changed[earlier.columns]
+    changed = in_columns(changed, earlier.columns)
     if aimed.empty:  # as after a first load; stacked on nothing, every column became object
         return changed
     return pd.concat([aimed, changed], ignore_index=True)

@@ -16,10 +16,15 @@ def rows_where(frame: pd.DataFrame, mask) -> pd.DataFrame:
 
 
 def renumbered(frame: pd.DataFrame) -> pd.DataFrame:
-    """frame with its rows numbered 0 to n-1, as reset_index(drop=True) gives it, sharing
-    frame's columns rather than copying them."""
-    numbers = pd.RangeIndex(len(frame))
-    return frame if frame.index.equals(numbers) else frame.set_axis(numbers, copy=False)
+    """frame's rows numbered 0 to n-1 in a frame of their own, as reset_index(drop=True) gives
+    them, sharing frame's columns rather than copying them."""
+    return frame.set_axis(pd.RangeIndex(len(frame)), copy=False)
+
+
+def in_columns(frame: pd.DataFrame, columns: pd.Index) -> pd.DataFrame:
+    """frame's columns in the order given; frame itself when it has just those, as the reads of
+    one Oomnitza do (selecting them copied every one)."""
+    return frame if frame.columns.equals(columns) else frame[columns]
 
 
 def among(values: pd.Series, wanted) -> np.ndarray:
