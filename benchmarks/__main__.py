@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from benchmarks.report import floor_row, row, table
+from benchmarks.report import SYNC_STEPS, dagster_row, floor_row, row, table
 from benchmarks.sandbox_process import BenchSandbox
 from intune_pipeline.oomnitza.client import USERS_READ_CONCURRENCY
 from intune_pipeline.settings import Integration
@@ -67,6 +67,17 @@ def floor(work: Path, users: int, latency: dict) -> dict:
     return min(runs, key=lambda run: run["seconds"])
 
 
+def dagster_floor(work: Path) -> float:
+    """The fastest of FLOOR_RUNS runs of as many empty steps as the sync job has, each in a
+    fresh process on the project's instance (benchmarks.dagster_floor)."""
+    home = work / "dagster-floor"
+    home.mkdir(parents=True)
+    (home / "dagster.yaml").symlink_to(PROJECT / "dagster.yaml")
+    env = {"DAGSTER_HOME": str(home)}
+    runs = [child("benchmarks.dagster_floor", env, str(SYNC_STEPS)) for _ in range(FLOOR_RUNS)]
+    return min(run["run_seconds"] for run in runs)
+
+
 def measure(work: Path, users: int, latency: dict, incremental: bool) -> list[list]:
     """Rows for a full sync of users (and the incremental ones after it), beside the floor.
 
@@ -92,6 +103,11 @@ def measure(work: Path, users: int, latency: dict, incremental: bool) -> list[li
             share = delta["run_seconds"] / full["run_seconds"]
             name = f"{label}: delta after {after}, {changed:,} changed ({share:.1%} of full)"
             rows.append(row(name, users, delta, None))
+        if deltas and not latency:
+            alone = dagster_floor(work)
+            share = alone / full["run_seconds"]
+            name = f"Dagster alone: {SYNC_STEPS} steps doing nothing ({share:.1%} of full)"
+            rows.append(dagster_row(name, alone))
         print(f"  {users:,} users, {label}: {full['run_seconds']:.2f} s", file=sys.stderr)
     return rows
 
@@ -119,6 +135,9 @@ def main(argv=None) -> int:
         "of each step from the run's event log (plan includes reading Oomnitza's users; each",
         "asset's checks are in its step); Dagster: wall minus every step, its own cost;",
         "Oomnitza read: records read for the plan (all, or those changed since the last load).",
+        f"Dagster alone: a job of the sync's {SYNC_STEPS} steps, each doing nothing",
+        f"(benchmarks/dagster_floor.py; the fastest of {FLOOR_RUNS} fresh processes), on the same",
+        "instance: no incremental run can take less, whatever the tenant.",
         f"latency rows: {LATENCY['graph_latency'] * 1000:.0f} ms per Graph request, "
         f"{LATENCY['oomnitza_latency'] * 1000:.0f} ms per Oomnitza request, added by the sandbox.",
     ]

@@ -17,6 +17,7 @@ STAGES = {
 }
 HEADERS = ["run", "users", "wall s", "users/s", "floor s", "x floor", "peak RSS MiB"]
 HEADERS += [*STAGES, "Dagster", "Oomnitza read", "sent"]
+SYNC_STEPS = sum(map(len, STAGES.values()))
 
 
 def machine() -> str:
@@ -66,6 +67,12 @@ def floor_row(name: str, users: int, floor: dict) -> list:
     return cells(
         name, users, seconds, seconds, floor["peak_rss_mib"], [*phases, "", ""], floor["sent"]
     )
+
+
+def dagster_row(name: str, seconds: float) -> list:
+    """Dagster's floor (benchmarks.dagster_floor) as a row: its whole run is Dagster's cost."""
+    blanks = [""] * len(STAGES)
+    return [name, "", f"{seconds:.2f}", "", "", "", "", *blanks, round(seconds, 2), "", ""]
 
 
 def cells(name, users, wall, floor_seconds, rss, stages: list, sent) -> list:
