@@ -25,6 +25,9 @@ PROJECT = Path(__file__).resolve().parent.parent
 LATENCY = {"graph_latency": 0.15, "oomnitza_latency": 0.1}  # seconds per request
 CHANGED_SHARE = 0.01  # users retitled in Entra before the incremental run
 FLOOR_RUNS = 3
+# Oomnitza's connector's way with latency: two round trips per 100 records, over three minutes
+# for 100,000 users, so measured up to this many.
+CONNECTOR_LATENCY_USERS = 10_000
 
 
 def child(module: str, env: dict, *args: str) -> dict:
@@ -90,6 +93,11 @@ def measure(work: Path, users: int, latency: dict, incremental: bool) -> list[li
     floor_run = floor(work, users, latency)
     variants = [("latency", "auto"), ("latency, one listing", False)] if latency else []
     rows = [floor_row("floor" + (", latency" if latency else ""), users, floor_run)]
+    if not latency or users <= CONNECTOR_LATENCY_USERS:
+        with BenchSandbox(work / "connector-way", users, **latency) as sandbox:
+            connector = child("benchmarks.connector_way", sandbox.env)
+        name = "Oomnitza connector's way" + (", latency" if latency else "")
+        rows.append(floor_row(name, users, connector, floor_run))
     for n, (label, segmented) in enumerate(variants or [("full", "auto")]):
         deltas = []
         with BenchSandbox(work / f"sandbox-{n}", users, **latency) as sandbox:
@@ -135,6 +143,12 @@ def main(argv=None) -> int:
         "of each step from the run's event log (plan includes reading Oomnitza's users; each",
         "asset's checks are in its step); Dagster: wall minus every step, its own cost;",
         "Oomnitza read: records read for the plan (all, or those changed since the last load).",
+        "Oomnitza connector's way: its network strategy alone as a bare script",
+        "(benchmarks/connector_way.py): Graph's pages, then batches of 100 one after another,",
+        "each after asking whether the portion was cancelled, finalize and wait for the",
+        "outcome; none of its own work per record and no read-back, so the connector itself",
+        "can only be slower (about 750 records/s on fake servers, CPU-bound: peers.md);",
+        f"with latency only up to {CONNECTOR_LATENCY_USERS:,} users.",
         f"Dagster alone: a job of the sync's {SYNC_STEPS} steps, each doing nothing",
         f"(benchmarks/dagster_floor.py; the fastest of {FLOOR_RUNS} fresh processes), on the same",
         "instance: no incremental run can take less, whatever the tenant.",

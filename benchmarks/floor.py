@@ -106,18 +106,20 @@ def main(batch_size: int, concurrency: int, read_concurrency: int) -> int:
     marks.append(("load", time.monotonic()))
     oomnitza_users(http, base, headers, pool)
     marks.append(("read_back", time.monotonic()))
-    phases = {name: round(t - marks[i][1], 3) for i, (name, t) in enumerate(marks[1:])}
-    print(
-        json.dumps(
-            {
-                "seconds": round(marks[-1][1] - marks[0][1], 3),
-                "phases": phases,
-                "sent": len(records),
-                "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-            }
-        )
-    )
+    print_result(marks, len(records))
     return 0
+
+
+def print_result(marks: list[tuple[str, float]], sent: int) -> None:
+    """One JSON object: the seconds in all and of each phase (from the mark before it)."""
+    phases = {name: round(t - marks[i][1], 3) for i, (name, t) in enumerate(marks[1:])}
+    result = {
+        "seconds": round(marks[-1][1] - marks[0][1], 3),
+        "phases": phases,
+        "sent": sent,
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":

@@ -57,15 +57,20 @@ FLOOR_PHASES = {
 }
 
 
-def floor_row(name: str, users: int, floor: dict) -> list:
-    """The floor as a row, its phases under the pipeline's stages, so each run shows which
-    stage spends how much more than the network work it cannot avoid."""
+def floor_row(name: str, users: int, script: dict, floor: dict | None = None) -> list:
+    """A bare script's run (the floor's, or another network strategy's beside floor) as a row,
+    its phases under the pipeline's stages, so each run shows which stage spends how much more
+    than the network work it cannot avoid."""
     phases = [
-        round(floor["phases"][FLOOR_PHASES[s]], 2) if s in FLOOR_PHASES else "" for s in STAGES
+        round(script["phases"][FLOOR_PHASES[s]], 2)
+        if FLOOR_PHASES.get(s) in script["phases"]
+        else ""
+        for s in STAGES
     ]
-    seconds = floor["seconds"]
+    seconds = script["seconds"]
+    compared = floor["seconds"] if floor else seconds
     return cells(
-        name, users, seconds, seconds, floor["peak_rss_mib"], [*phases, "", ""], floor["sent"]
+        name, users, seconds, compared, script["peak_rss_mib"], [*phases, "", ""], script["sent"]
     )
 
 
