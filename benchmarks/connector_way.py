@@ -11,37 +11,37 @@ connector itself can only be slower. Prints one JSON object, as the floor does.
 import os
 import sys
 import time
-import uuid
 
 import httpx
 import orjson
 
-from benchmarks.floor import graph_users, print_result, record, settled
+from benchmarks.floor import (
+    await_outcome,
+    graph_users,
+    oomnitza_api,
+    portion,
+    print_result,
+)
 
 BATCH_SIZE = 100
 
 
 def main() -> int:
     env = os.environ
-    base = f"{env['OOMNITZA_URL']}/api/v3"
-    headers = {"Authorization2": env["OOMNITZA_API_TOKEN"], "Content-Type": "application/json"}
+    base, headers = oomnitza_api(env)
     http = httpx.Client(verify=env["INTUNE_PIPELINE_CA_BUNDLE"], timeout=120)
     marks = [("start", time.monotonic())]
     users = graph_users(http, env)
     marks.append(("graph", time.monotonic()))
-    field = env["OOMNITZA_INTUNE_USER_ID_FIELD"]
-    records = [record(user, field) for user in users if user["mail"]]
-    portion = str(uuid.uuid4())
-    options = {"portion": portion, "data_type": "users", "sync_field": ["EMAIL"]}
-    options["connector_name"] = "connector-way"
+    records, options = portion(env, users, "connector-way")
+    state = f"{base}/bulk/{options['portion']}"
     for start in range(0, len(records), BATCH_SIZE):
-        if http.get(f"{base}/bulk/{portion}", headers=headers).json().get("canceled"):
+        if http.get(state, headers=headers).json().get("canceled"):
             break
         batch = {**options, "records": records[start : start + BATCH_SIZE]}
         http.post(f"{base}/bulk", content=orjson.dumps(batch), headers=headers)
-    http.post(f"{base}/bulk/{portion}/finalize", content=b"{}", headers=headers)
-    while not settled(http.get(f"{base}/connector_run_logs/{portion}", headers=headers), records):
-        time.sleep(0.05)
+    http.post(f"{state}/finalize", content=b"{}", headers=headers)
+    await_outcome(http, base, headers, options["portion"], records)
     marks.append(("load", time.monotonic()))
     print_result(marks, len(records))
     return 0

@@ -48,6 +48,14 @@ def oomnitza_users(http: httpx.Client, base: str, headers: dict, pool) -> list[d
     return [user for answer in (first, *rest) for user in orjson.loads(answer.content)]
 
 
+def await_outcome(http: httpx.Client, base: str, headers: dict, portion_id: str, records) -> None:
+    """Until the portion's run log accounts for every record posted."""
+    while not settled(
+        http.get(f"{base}/connector_run_logs/{portion_id}", headers=headers), records
+    ):
+        time.sleep(0.05)
+
+
 def settled(run_log: httpx.Response, records: list) -> bool:
     """Whether the run log accounts for every record posted, none still processing."""
     objects = run_log.json().get("objects") or {}
@@ -72,10 +80,23 @@ def record(user: dict, field: str) -> dict:
     return {key: value for key, value in values.items() if value is not None}
 
 
+def oomnitza_api(env) -> tuple[str, dict]:
+    """Oomnitza's API base URL and the headers of every request."""
+    headers = {"Authorization2": env["OOMNITZA_API_TOKEN"], "Content-Type": "application/json"}
+    return f"{env['OOMNITZA_URL']}/api/v3", headers
+
+
+def portion(env, users: list[dict], connector: str) -> tuple[list[dict], dict]:
+    """The bulk records of the Graph users that have a mail, and a new portion's options."""
+    field = env["OOMNITZA_INTUNE_USER_ID_FIELD"]
+    records = [record(user, field) for user in users if user["mail"]]
+    options = {"portion": str(uuid.uuid4()), "data_type": "users", "sync_field": ["EMAIL"]}
+    return records, {**options, "connector_name": connector}
+
+
 def main(batch_size: int, concurrency: int, read_concurrency: int) -> int:
     env = os.environ
-    base = f"{env['OOMNITZA_URL']}/api/v3"
-    headers = {"Authorization2": env["OOMNITZA_API_TOKEN"], "Content-Type": "application/json"}
+    base, headers = oomnitza_api(env)
     limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
     http = httpx.Client(verify=env["INTUNE_PIPELINE_CA_BUNDLE"], timeout=120, limits=limits)
     pool = ThreadPoolExecutor(read_concurrency)
@@ -84,11 +105,7 @@ def main(batch_size: int, concurrency: int, read_concurrency: int) -> int:
     marks.append(("graph", time.monotonic()))
     oomnitza_users(http, base, headers, pool)
     marks.append(("oomnitza_read", time.monotonic()))
-    field = env["OOMNITZA_INTUNE_USER_ID_FIELD"]
-    records = [record(user, field) for user in users if user["mail"]]
-    portion = str(uuid.uuid4())
-    options = {"portion": portion, "data_type": "users", "sync_field": ["EMAIL"]}
-    options["connector_name"] = "floor"
+    records, options = portion(env, users, "floor")
 
     def post(start: int) -> None:
         batch = {**options, "records": records[start : start + batch_size]}
@@ -98,10 +115,9 @@ def main(batch_size: int, concurrency: int, read_concurrency: int) -> int:
         list(posters.map(post, range(0, len(records), batch_size)))
     # As the pipeline does: the outcome is read while the finalize is in flight.
     finalized = pool.submit(
-        http.post, f"{base}/bulk/{portion}/finalize", content=b"{}", headers=headers
+        http.post, f"{base}/bulk/{options['portion']}/finalize", content=b"{}", headers=headers
     )
-    while not settled(http.get(f"{base}/connector_run_logs/{portion}", headers=headers), records):
-        time.sleep(0.05)
+    await_outcome(http, base, headers, options["portion"], records)
     finalized.result()
     marks.append(("load", time.monotonic()))
     oomnitza_users(http, base, headers, pool)
