@@ -45,11 +45,17 @@ def child(module: str, env: dict, *args: str) -> dict:
     return json.loads(lines[-1])
 
 
-def pipeline_env(sandbox: BenchSandbox, home: Path, segmented: bool | str = "auto") -> dict:
-    """The sync's environment: the project's settings, with users.segmented_read as asked."""
+def dagster_home(home: Path) -> Path:
+    """home as a DAGSTER_HOME with the project's dagster.yaml, made if it is not there yet."""
     if not home.exists():
         home.mkdir(parents=True)
         (home / "dagster.yaml").symlink_to(PROJECT / "dagster.yaml")
+    return home
+
+
+def pipeline_env(sandbox: BenchSandbox, home: Path, segmented: bool | str = "auto") -> dict:
+    """The sync's environment: the project's settings, with users.segmented_read as asked."""
+    dagster_home(home)
     settings = yaml.safe_load((PROJECT / "integrations.yaml").read_text())
     for integration in settings["integrations"]:
         integration.setdefault("users", {})["segmented_read"] = segmented
@@ -73,10 +79,7 @@ def floor(work: Path, users: int, latency: dict) -> dict:
 def dagster_floor(work: Path) -> float:
     """The fastest of FLOOR_RUNS runs of as many empty steps as the sync job has, each in a
     fresh process on the project's instance (benchmarks.dagster_floor)."""
-    home = work / "dagster-floor"
-    home.mkdir(parents=True)
-    (home / "dagster.yaml").symlink_to(PROJECT / "dagster.yaml")
-    env = {"DAGSTER_HOME": str(home)}
+    env = {"DAGSTER_HOME": str(dagster_home(work / "dagster-floor"))}
     runs = [child("benchmarks.dagster_floor", env, str(SYNC_STEPS)) for _ in range(FLOOR_RUNS)]
     return min(run["run_seconds"] for run in runs)
 
