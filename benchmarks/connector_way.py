@@ -10,7 +10,6 @@ connector itself can only be slower. Prints one JSON object, as the floor does.
 
 import os
 import sys
-import time
 
 import httpx
 import orjson
@@ -18,6 +17,7 @@ import orjson
 from benchmarks.floor import (
     await_outcome,
     graph_users,
+    mark,
     oomnitza_api,
     portion,
     print_result,
@@ -30,9 +30,9 @@ def main() -> int:
     env = os.environ
     base, headers = oomnitza_api(env)
     http = httpx.Client(verify=env["INTUNE_PIPELINE_CA_BUNDLE"], timeout=120)
-    marks = [("start", time.monotonic())]
+    marks = mark([], "start")
     users = graph_users(http, env)
-    marks.append(("graph", time.monotonic()))
+    mark(marks, "graph")
     records, options = portion(env, users, "connector-way")
     state = f"{base}/bulk/{options['portion']}"
     for start in range(0, len(records), BATCH_SIZE):
@@ -42,7 +42,7 @@ def main() -> int:
         http.post(f"{base}/bulk", content=orjson.dumps(batch), headers=headers)
     http.post(f"{state}/finalize", content=b"{}", headers=headers)
     await_outcome(http, base, headers, options["portion"], records)
-    marks.append(("load", time.monotonic()))
+    mark(marks, "load")
     print_result(marks, len(records))
     return 0
 

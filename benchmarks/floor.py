@@ -14,6 +14,7 @@ import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from email.utils import parsedate_to_datetime
 
 import httpx
 import orjson
@@ -25,27 +26,64 @@ SELECT += ",mobilePhone,businessPhones"
 PAGE = 1000  # Oomnitza's largest page of users
 
 
-def graph_users(http: httpx.Client, env: dict) -> list[dict]:
-    token = token_request(http, env).json()["access_token"]
-    headers = {"Authorization": f"Bearer {token}"}
-    url, params, users = f"{env['GRAPH_URL']}/v1.0/users", {"$select": SELECT, "$top": 999}, []
+def graph_headers(http: httpx.Client, env: dict) -> dict:
+    """The headers of Graph requests, with a new token."""
+    return {"Authorization": f"Bearer {token_request(http, env).json()['access_token']}"}
+
+
+def graph_pages(
+    http: httpx.Client, url: str, params: dict | None, headers: dict
+) -> tuple[list, dict]:
+    """Every user of a Graph listing or delta round, and its last page (with a deltaLink)."""
+    users = []
     while url:
         body = orjson.loads(http.get(url, params=params, headers=headers).content)
         users += body["value"]
         url, params = body.get("@odata.nextLink"), None
-    return users
+    return users, body
 
 
-def oomnitza_users(http: httpx.Client, base: str, headers: dict, pool) -> list[dict]:
-    """The first page says how many there are; the other pages are read concurrently."""
+def graph_users(http: httpx.Client, env: dict) -> list[dict]:
+    url, params = f"{env['GRAPH_URL']}/v1.0/users", {"$select": SELECT, "$top": 999}
+    return graph_pages(http, url, params, graph_headers(http, env))[0]
+
+
+def oomnitza_users(
+    http: httpx.Client, base: str, headers: dict, pool, condition: str | None = None
+) -> tuple[list[dict], int]:
+    """Oomnitza's users (those matching condition, a filter, if given) and its clock as it
+    answered the first page (Unix seconds). The first page says how many there are; the
+    other pages are read concurrently."""
 
     def page(skip: int) -> httpx.Response:
-        return http.get(f"{base}/users", params={"limit": PAGE, "skip": skip}, headers=headers)
+        params = {"limit": PAGE, "skip": skip, **({"filter": condition} if condition else {})}
+        return http.get(f"{base}/users", params=params, headers=headers)
 
     first = page(0)
     total = int(first.headers.get("x-total-count", 0))
     rest = pool.map(page, range(PAGE, total, PAGE))
-    return [user for answer in (first, *rest) for user in orjson.loads(answer.content)]
+    users = [user for answer in (first, *rest) for user in orjson.loads(answer.content)]
+    return users, int(parsedate_to_datetime(first.headers["date"]).timestamp())
+
+
+def load(http: httpx.Client, env, users: list[dict], concurrency: int, batch_size: int, pool):
+    """The users' records posted in bulk batches (concurrency at a time), finalized while the
+    outcome is read, as the pipeline does; the records."""
+    base, headers = oomnitza_api(env)
+    records, options = portion(env, users, "floor")
+
+    def post(start: int) -> None:
+        batch = {**options, "records": records[start : start + batch_size]}
+        http.post(f"{base}/bulk", content=orjson.dumps(batch), headers=headers)
+
+    with ThreadPoolExecutor(concurrency) as posters:
+        list(posters.map(post, range(0, len(records), batch_size)))
+    finalized = pool.submit(
+        http.post, f"{base}/bulk/{options['portion']}/finalize", content=b"{}", headers=headers
+    )
+    await_outcome(http, base, headers, options["portion"], records)
+    finalized.result()
+    return records
 
 
 def await_outcome(http: httpx.Client, base: str, headers: dict, portion_id: str, records) -> None:
@@ -94,43 +132,41 @@ def portion(env, users: list[dict], connector: str) -> tuple[list[dict], dict]:
     return records, {**options, "connector_name": connector}
 
 
+def http_client(env) -> httpx.Client:
+    limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
+    return httpx.Client(verify=env["INTUNE_PIPELINE_CA_BUNDLE"], timeout=120, limits=limits)
+
+
 def main(batch_size: int, concurrency: int, read_concurrency: int) -> int:
     env = os.environ
     base, headers = oomnitza_api(env)
-    limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
-    http = httpx.Client(verify=env["INTUNE_PIPELINE_CA_BUNDLE"], timeout=120, limits=limits)
-    pool = ThreadPoolExecutor(read_concurrency)
-    marks = [("start", time.monotonic())]
+    http, pool = http_client(env), ThreadPoolExecutor(read_concurrency)
+    marks = mark([], "start")
     users = graph_users(http, env)
-    marks.append(("graph", time.monotonic()))
+    mark(marks, "graph")
     oomnitza_users(http, base, headers, pool)
-    marks.append(("oomnitza_read", time.monotonic()))
-    records, options = portion(env, users, "floor")
-
-    def post(start: int) -> None:
-        batch = {**options, "records": records[start : start + batch_size]}
-        http.post(f"{base}/bulk", content=orjson.dumps(batch), headers=headers)
-
-    with ThreadPoolExecutor(concurrency) as posters:
-        list(posters.map(post, range(0, len(records), batch_size)))
-    # As the pipeline does: the outcome is read while the finalize is in flight.
-    finalized = pool.submit(
-        http.post, f"{base}/bulk/{options['portion']}/finalize", content=b"{}", headers=headers
-    )
-    await_outcome(http, base, headers, options["portion"], records)
-    finalized.result()
-    marks.append(("load", time.monotonic()))
+    mark(marks, "oomnitza_read")
+    records = load(http, env, users, concurrency, batch_size, pool)
+    mark(marks, "load")
     oomnitza_users(http, base, headers, pool)
-    marks.append(("read_back", time.monotonic()))
+    mark(marks, "read_back")
     print_result(marks, len(records))
     return 0
 
 
-def print_result(marks: list[tuple[str, float]], sent: int) -> None:
-    """One JSON object: the seconds in all and of each phase (from the mark before it)."""
-    phases = {name: round(t - marks[i][1], 3) for i, (name, t) in enumerate(marks[1:])}
+def mark(marks: list[tuple[str, float, float]], name: str) -> list:
+    """marks with the end of phase name: the time and the CPU time the process used so far."""
+    marks.append((name, time.monotonic(), time.process_time()))
+    return marks
+
+
+def print_result(marks: list[tuple[str, float, float]], sent: int) -> None:
+    """One JSON object: the seconds in all and of each phase (from the mark before it), and
+    the CPU seconds of the process (its threads too) from the first mark to the last."""
+    phases = {name: round(t - marks[i][1], 3) for i, (name, t, _) in enumerate(marks[1:])}
     result = {
         "seconds": round(marks[-1][1] - marks[0][1], 3),
+        "cpu_seconds": round(marks[-1][2] - marks[0][2], 2),
         "phases": phases,
         "sent": sent,
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),

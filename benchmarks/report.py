@@ -15,7 +15,8 @@ STAGES = {
     "load": ["oomnitza_load"],
     "reconcile": ["oomnitza_load_planned_changes_applied"],
 }
-HEADERS = ["run", "users", "wall s", "users/s", "floor s", "x floor", "peak RSS MiB"]
+HEADERS = ["run", "users", "wall s", "users/s", "floor s", "x floor", "peak RSS MiB", "CPU s"]
+HEADERS += ["sandbox CPU s"]
 HEADERS += [*STAGES, "Dagster", "Oomnitza read", "sent"]
 SYNC_STEPS = sum(map(len, STAGES.values()))
 
@@ -42,7 +43,7 @@ def row(name: str, users: int, run: dict, floor: dict | None) -> list:
         users,
         wall,
         floor["seconds"] if floor else None,
-        run["peak_rss_mib"],
+        run,
         [*stages, dagster, f"{run.get('oomnitza_read', 0):,}"],
         run["sent"],
     )
@@ -69,19 +70,18 @@ def floor_row(name: str, users: int, script: dict, floor: dict | None = None) ->
     ]
     seconds = script["seconds"]
     compared = floor["seconds"] if floor else seconds
-    return cells(
-        name, users, seconds, compared, script["peak_rss_mib"], [*phases, "", ""], script["sent"]
-    )
+    return cells(name, users, seconds, compared, script, [*phases, "", ""], script["sent"])
 
 
 def dagster_row(name: str, seconds: float) -> list:
     """Dagster's floor (benchmarks.dagster_floor) as a row: its whole run is Dagster's cost."""
     blanks = [""] * len(STAGES)
-    return [name, "", f"{seconds:.2f}", "", "", "", "", *blanks, round(seconds, 2), "", ""]
+    return [name, "", f"{seconds:.2f}", "", "", "", "", "", "", *blanks, round(seconds, 2), "", ""]
 
 
-def cells(name, users, wall, floor_seconds, rss, stages: list, sent) -> list:
-    """A row of HEADERS; stages: the stage columns, then Dagster and Oomnitza read."""
+def cells(name, users, wall, floor_seconds, run: dict, stages: list, sent) -> list:
+    """A row of HEADERS; run: the script's report, for its memory and CPU; stages: the stage
+    columns, then Dagster and Oomnitza read."""
     return [
         name,
         f"{users:,}",
@@ -89,7 +89,9 @@ def cells(name, users, wall, floor_seconds, rss, stages: list, sent) -> list:
         f"{users / wall:,.0f}",
         f"{floor_seconds:.2f}" if floor_seconds else "",
         f"{wall / floor_seconds:.2f}" if floor_seconds else "",
-        f"{rss:.0f}",
+        f"{run['peak_rss_mib']:.0f}",
+        f"{run['cpu_seconds']:.2f}",
+        f"{run['sandbox_cpu_seconds']:.2f}",
         *stages,
         f"{sent:,}",
     ]

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import httpx
+import psutil
 
 from intune_pipeline.environment import SandboxProcess
 
@@ -25,6 +26,11 @@ class BenchSandbox(SandboxProcess):
     @property
     def env(self) -> dict[str, str]:
         return self.settings
+
+    def cpu_seconds(self) -> float:
+        """The CPU time the sandbox's process has used so far."""
+        times = psutil.Process(self._process.pid).cpu_times()
+        return times.user + times.system
 
     def retitle(self, count: int, seed: int = 7) -> int:
         """Give count users a new job title (an operator's change in Entra); how many changed."""
