@@ -34,7 +34,7 @@ from benchmarks.floor import (
 def prepare(batch_size: int, concurrency: int, read_concurrency: int) -> int:
     env = os.environ
     http, pool = http_client(env), ThreadPoolExecutor(read_concurrency)
-    load(http, env, graph_users(http, env), concurrency, batch_size, pool)
+    load(http, env, graph_users(http, env), batch_size, concurrency, pool)
     url, params = (
         f"{env['GRAPH_URL']}/v1.0/users/delta",
         {"$select": SELECT, "$deltatoken": "latest"},
@@ -56,7 +56,7 @@ def run(batch_size: int, concurrency: int, read_concurrency: int, link: str, sin
     mark(marks, "graph")
     load_began = oomnitza_users(http, base, headers, pool, f"change_date ge {since}")[1]
     mark(marks, "oomnitza_read")
-    records = load(http, env, changed, concurrency, batch_size, pool)
+    records = load(http, env, changed, batch_size, concurrency, pool)
     mark(marks, "load")
     oomnitza_users(http, base, headers, pool, f"change_date ge {load_began}")
     mark(marks, "read_back")

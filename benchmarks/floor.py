@@ -66,7 +66,7 @@ def oomnitza_users(
     return users, int(parsedate_to_datetime(first.headers["date"]).timestamp())
 
 
-def load(http: httpx.Client, env, users: list[dict], concurrency: int, batch_size: int, pool):
+def load(http: httpx.Client, env, users: list[dict], batch_size: int, concurrency: int, pool):
     """The users' records posted in bulk batches (concurrency at a time), finalized while the
     outcome is read, as the pipeline does; the records."""
     base, headers = oomnitza_api(env)
@@ -146,7 +146,7 @@ def main(batch_size: int, concurrency: int, read_concurrency: int) -> int:
     mark(marks, "graph")
     oomnitza_users(http, base, headers, pool)
     mark(marks, "oomnitza_read")
-    records = load(http, env, users, concurrency, batch_size, pool)
+    records = load(http, env, users, batch_size, concurrency, pool)
     mark(marks, "load")
     oomnitza_users(http, base, headers, pool)
     mark(marks, "read_back")

@@ -15,9 +15,8 @@ STAGES = {
     "load": ["oomnitza_load"],
     "reconcile": ["oomnitza_load_planned_changes_applied"],
 }
-HEADERS = ["run", "users", "wall s", "users/s", "floor s", "x floor", "peak RSS MiB", "CPU s"]
-HEADERS += ["sandbox CPU s"]
-HEADERS += [*STAGES, "Dagster", "Oomnitza read", "sent"]
+HEADERS = ["run", "users", "wall s", "users/s", "floor s", "x floor"]
+HEADERS += ["peak RSS MiB", "CPU s", "sandbox CPU s", *STAGES, "Dagster", "Oomnitza read", "sent"]
 SYNC_STEPS = sum(map(len, STAGES.values()))
 
 
@@ -45,7 +44,6 @@ def row(name: str, users: int, run: dict, floor: dict | None) -> list:
         floor["seconds"] if floor else None,
         run,
         [*stages, dagster, f"{run.get('oomnitza_read', 0):,}"],
-        run["sent"],
     )
 
 
@@ -70,18 +68,19 @@ def floor_row(name: str, users: int, script: dict, floor: dict | None = None) ->
     ]
     seconds = script["seconds"]
     compared = floor["seconds"] if floor else seconds
-    return cells(name, users, seconds, compared, script, [*phases, "", ""], script["sent"])
+    return cells(name, users, seconds, compared, script, [*phases, "", ""])
 
 
 def dagster_row(name: str, seconds: float) -> list:
     """Dagster's floor (benchmarks.dagster_floor) as a row: its whole run is Dagster's cost."""
-    blanks = [""] * len(STAGES)
-    return [name, "", f"{seconds:.2f}", "", "", "", "", "", "", *blanks, round(seconds, 2), "", ""]
+    columns = dict.fromkeys(HEADERS, "")
+    columns.update({"run": name, "wall s": f"{seconds:.2f}", "Dagster": round(seconds, 2)})
+    return list(columns.values())
 
 
-def cells(name, users, wall, floor_seconds, run: dict, stages: list, sent) -> list:
-    """A row of HEADERS; run: the script's report, for its memory and CPU; stages: the stage
-    columns, then Dagster and Oomnitza read."""
+def cells(name, users, wall, floor_seconds, run: dict, stages: list) -> list:
+    """A row of HEADERS; run: the script's report, for its memory, CPU and records sent;
+    stages: the stage columns, then Dagster and Oomnitza read."""
     return [
         name,
         f"{users:,}",
@@ -93,7 +92,7 @@ def cells(name, users, wall, floor_seconds, run: dict, stages: list, sent) -> li
         f"{run['cpu_seconds']:.2f}",
         f"{run['sandbox_cpu_seconds']:.2f}",
         *stages,
-        f"{sent:,}",
+        f"{run['sent']:,}",
     ]
 
 
