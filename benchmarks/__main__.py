@@ -18,6 +18,7 @@ import yaml
 
 from benchmarks.report import SYNC_STEPS, dagster_row, floor_row, row, table
 from benchmarks.sandbox_process import BenchSandbox
+from intune_pipeline.environment import dagster_home
 from intune_pipeline.oomnitza.client import USERS_READ_CONCURRENCY
 from intune_pipeline.settings import Integration
 
@@ -53,17 +54,9 @@ def sandboxed(sandbox: BenchSandbox, module: str, env: dict, *args: str) -> dict
     return {**result, "sandbox_cpu_seconds": round(sandbox.cpu_seconds() - before, 2)}
 
 
-def dagster_home(home: Path) -> Path:
-    """home as a DAGSTER_HOME with the project's dagster.yaml, made if it is not there yet."""
-    if not home.exists():
-        home.mkdir(parents=True)
-        (home / "dagster.yaml").symlink_to(PROJECT / "dagster.yaml")
-    return home
-
-
 def pipeline_env(sandbox: BenchSandbox, home: Path, segmented: bool | str = "auto") -> dict:
     """The sync's environment: the project's settings, with users.segmented_read as asked."""
-    dagster_home(home)
+    dagster_home(PROJECT, home)
     settings = yaml.safe_load((PROJECT / "integrations.yaml").read_text())
     for integration in settings["integrations"]:
         integration.setdefault("users", {})["segmented_read"] = segmented
@@ -105,7 +98,7 @@ def delta_floor(work: Path, users: int, latency: dict) -> tuple[int, dict]:
 def dagster_floor(work: Path, steps: int) -> float:
     """The fastest of FLOOR_RUNS runs of steps empty steps, each in a fresh process on the
     project's instance (benchmarks.dagster_floor)."""
-    env = {"DAGSTER_HOME": str(dagster_home(work / "dagster-floor"))}
+    env = {"DAGSTER_HOME": str(dagster_home(PROJECT, work / "dagster-floor"))}
     runs = [child("benchmarks.dagster_floor", env, str(steps)) for _ in range(FLOOR_RUNS)]
     return min(run["run_seconds"] for run in runs)
 

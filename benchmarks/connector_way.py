@@ -11,12 +11,12 @@ connector itself can only be slower. Prints one JSON object, as the floor does.
 import os
 import sys
 
-import httpx
 import orjson
 
 from benchmarks.floor import (
     await_outcome,
     graph_users,
+    http_client,
     mark,
     oomnitza_api,
     portion,
@@ -29,7 +29,7 @@ BATCH_SIZE = 100
 def main() -> int:
     env = os.environ
     base, headers = oomnitza_api(env)
-    http = httpx.Client(verify=env["INTUNE_PIPELINE_CA_BUNDLE"], timeout=120)
+    http = http_client(env)
     marks = mark([], "start")
     users = graph_users(http, env)
     mark(marks, "graph")

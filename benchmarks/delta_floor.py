@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from benchmarks.floor import (
     SELECT,
+    clock,
     graph_headers,
     graph_pages,
     graph_users,
@@ -42,7 +43,7 @@ def prepare(batch_size: int, concurrency: int, read_concurrency: int) -> int:
     link = graph_pages(http, url, params, graph_headers(http, env))[1]["@odata.deltaLink"]
     time.sleep(1)  # change_date counts whole seconds: the next read starts after the load's
     base, headers = oomnitza_api(env)
-    since = oomnitza_users(http, base, headers, pool)[1]
+    since = clock(http.get(f"{base}/users", params={"limit": 1}, headers=headers))
     print(json.dumps({"delta_link": link, "since": since}))
     return 0
 

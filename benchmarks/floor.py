@@ -63,7 +63,12 @@ def oomnitza_users(
     total = int(first.headers.get("x-total-count", 0))
     rest = pool.map(page, range(PAGE, total, PAGE))
     users = [user for answer in (first, *rest) for user in orjson.loads(answer.content)]
-    return users, int(parsedate_to_datetime(first.headers["date"]).timestamp())
+    return users, clock(first)
+
+
+def clock(answer: httpx.Response) -> int:
+    """The server's clock as it answered (Unix seconds), from the Date header."""
+    return int(parsedate_to_datetime(answer.headers["date"]).timestamp())
 
 
 def load(http: httpx.Client, env, users: list[dict], batch_size: int, concurrency: int, pool):

@@ -41,14 +41,15 @@ def uses_sandbox(settings: dict[str, str]) -> bool:
     return not present
 
 
-def dagster_home(project: Path) -> Path:
-    """The project-local DAGSTER_HOME, holding the root dagster.yaml; readable by its owner only."""
-    home = project / ".dagster_home"
-    home.mkdir(mode=0o700, exist_ok=True)
+def dagster_home(project: Path, home: Path | None = None) -> Path:
+    """A DAGSTER_HOME (the project-local one unless home is given) holding a link to the root
+    dagster.yaml; readable by its owner only."""
+    home = home or project / ".dagster_home"
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
     home.chmod(0o700)
     link = home / "dagster.yaml"
-    if not link.exists():
-        link.symlink_to(Path("..") / "dagster.yaml")
+    if not link.exists():  # relative, so the project can move
+        link.symlink_to(os.path.relpath(project / "dagster.yaml", home))
     return home
 
 
